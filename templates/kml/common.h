@@ -1,0 +1,51 @@
+// kml HLS layer library: common definitions. Compiles with kml's ap_fixed.h (host emulation) and with the
+// vendor's (Vitis/Vivado HLS). C++14 only, no dynamic memory.
+#ifndef KML_COMMON_H_
+#define KML_COMMON_H_
+
+#include "ap_fixed.h"
+
+#ifndef __SYNTHESIS__
+#include <cmath>
+#endif
+
+namespace kml {
+
+// Is T a floating-point type (float emulation) rather than an ap_ type?
+template <class T> struct is_float { static const bool value = false; };
+template <> struct is_float<float> { static const bool value = true; };
+template <> struct is_float<double> { static const bool value = true; };
+
+template <bool B, class T = void> struct enable_if {};
+template <class T> struct enable_if<true, T> { typedef T type; };
+
+// Value of a data element as double (host side: testbench, bridge, tracing).
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+inline double to_double(const ap_fixed<W, I, Q, O, N>& x) { return x.to_double(); }
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+inline double to_double(const ap_ufixed<W, I, Q, O, N>& x) { return x.to_double(); }
+template <int W> inline double to_double(const ap_int<W>& x) { return x.to_double(); }
+template <int W> inline double to_double(const ap_uint<W>& x) { return x.to_double(); }
+inline double to_double(float x) { return x; }
+inline double to_double(double x) { return x; }
+
+// Compile-time helpers.
+template <unsigned N> struct log2_ceil { static const unsigned value = 1 + log2_ceil<(N + 1) / 2>::value; };
+template <> struct log2_ceil<1> { static const unsigned value = 0; };
+template <> struct log2_ceil<0> { static const unsigned value = 0; };
+
+template <class T> inline T kmax(T a, T b) { return a > b ? a : b; }
+template <class T> inline T kmin(T a, T b) { return a < b ? a : b; }
+
+// Copy with a type conversion (the destination type's rounding and overflow apply).
+template <class data_T, class res_T, unsigned N>
+void copy(const data_T in[N], res_T out[N]) {
+  for (unsigned i = 0; i < N; i++) {
+#pragma HLS UNROLL
+    out[i] = in[i];
+  }
+}
+
+}  // namespace kml
+
+#endif

@@ -1,0 +1,62 @@
+// Dense (fully connected) layer, applied to the last axis of a row-major tensor of n_rows rows.
+#ifndef KML_DENSE_H_
+#define KML_DENSE_H_
+
+#include "kml/common.h"
+
+namespace kml {
+
+struct dense_config {
+  static const unsigned n_in = 1;
+  static const unsigned n_out = 1;
+  static const unsigned n_rows = 1;
+  static const unsigned reuse_factor = 1;
+  static const bool resource = false;
+  typedef float accum_t;
+  typedef float weight_t;
+  typedef float bias_t;
+};
+
+// One row: res[j] = bias[j] + sum_i data[i] * weights[i * n_out + j], each product and the running sum held
+// in accum_t (hls4ml's semantics: the product is cast to accum_t, then accumulated in accum_t).
+template <class data_T, class res_T, typename CONFIG_T>
+void dense_row(const data_T* data, res_T* res, const typename CONFIG_T::weight_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
+               const typename CONFIG_T::bias_t biases[CONFIG_T::n_out]) {
+  typename CONFIG_T::accum_t acc[CONFIG_T::n_out];
+#pragma HLS ARRAY_PARTITION variable = acc complete
+ResetAccum:
+  for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
+#pragma HLS UNROLL
+    acc[j] = biases[j];
+  }
+Product:
+  for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
+    const data_T x = data[i];
+    const typename CONFIG_T::weight_t* w = &weights[i * CONFIG_T::n_out];
+    for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
+      typename CONFIG_T::accum_t prod = x * w[j];
+      acc[j] += prod;
+    }
+  }
+Result:
+  for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
+#pragma HLS UNROLL
+    res[j] = acc[j];
+  }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void dense(const data_T data[CONFIG_T::n_rows * CONFIG_T::n_in], res_T res[CONFIG_T::n_rows * CONFIG_T::n_out],
+           const typename CONFIG_T::weight_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
+           const typename CONFIG_T::bias_t biases[CONFIG_T::n_out]) {
+#pragma HLS INLINE
+#pragma HLS ALLOCATION operation instances = mul limit = (CONFIG_T::n_in * CONFIG_T::n_out) / CONFIG_T::reuse_factor
+Rows:
+  for (unsigned r = 0; r < CONFIG_T::n_rows; r++) {
+    dense_row<data_T, res_T, CONFIG_T>(data + r * CONFIG_T::n_in, res + r * CONFIG_T::n_out, weights, biases);
+  }
+}
+
+}  // namespace kml
+
+#endif

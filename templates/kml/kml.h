@@ -1,0 +1,8 @@
+// Everything the generated firmware needs from kml's layer library.
+#ifndef KML_KML_H_
+#define KML_KML_H_
+#include "kml/common.h"
+#include "kml/activation.h"
+#include "kml/batchnorm.h"
+#include "kml/dense.h"
+#endif

@@ -1,0 +1,174 @@
+#include "config/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "util/error.h"
+
+namespace kml {
+namespace {
+
+const std::set<std::string>& roles() {
+  static const std::set<std::string> r = {"result", "accum",    "weight",    "bias", "table", "exp_table",
+                                          "inv_table", "scale", "param", "state", "recurrent_weight"};
+  return r;
+}
+
+struct Parser {
+  std::string label;
+
+  Error err(const toml::node& n, const std::string& msg) const {
+    return Error(label + ":" + std::to_string(n.source().begin.line) + ": " + msg);
+  }
+
+  std::string str(const toml::node& n, const std::string& key) const {
+    if (auto v = n.value<std::string>()) return *v;
+    throw err(n, "'" + key + "' must be a string");
+  }
+
+  Precision prec(const toml::node& n, const std::string& key) const {
+    std::string s = str(n, key);
+    try {
+      return parse_precision(s);
+    } catch (const Error& e) {
+      throw err(n, "'" + key + "': " + e.what());
+    }
+  }
+
+  int positive_int(const toml::node& n, const std::string& key) const {
+    auto v = n.value<int64_t>();
+    if (!v || !n.is_integer() || *v < 1) throw err(n, "'" + key + "' must be a positive integer");
+    return static_cast<int>(*v);
+  }
+
+  // Parse one level's settings; `model_level` allows the model-only keys (handled by the caller).
+  LayerSettings settings(const toml::table& t, const std::string& where, const std::set<std::string>& extra) const {
+    LayerSettings s;
+    for (const auto& [k, v] : t) {
+      std::string key(k.str());
+      std::string full = where + "." + key;
+      if (key == "precision") {
+        if (v.is_table()) {
+          for (const auto& [rk, rv] : *v.as_table()) {
+            std::string role(rk.str());
+            if (!roles().count(role)) {
+              std::string list;
+              for (const auto& r : roles()) list += (list.empty() ? "" : ", ") + r;
+              throw err(rv, "unknown precision role '" + full + "." + role + "' (one of " + list + ")");
+            }
+            s.precision[role] = prec(rv, full + "." + role);
+          }
+        } else {
+          s.precision_all = prec(v, full);
+        }
+      } else if (key == "reuse_factor") {
+        s.reuse_factor = positive_int(v, full);
+      } else if (key == "strategy") {
+        std::string st = str(v, full);
+        for (auto& c : st) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (st != "latency" && st != "resource") throw err(v, "'" + full + "' must be \"latency\" or \"resource\"");
+        s.strategy = st;
+      } else if (key == "table_size") {
+        s.table_size = positive_int(v, full);
+      } else if (key == "trace") {
+        if (!v.is_boolean()) throw err(v, "'" + full + "' must be true or false");
+        s.trace = v.value<bool>().value();
+      } else if (key == "implementation") {
+        std::string im = str(v, full);
+        if (im != "stable" && im != "latency" && im != "argmax")
+          throw err(v, "'" + full + "' must be \"stable\", \"latency\" or \"argmax\"");
+        s.implementation = im;
+      } else if (!extra.count(key)) {
+        throw err(v, "unknown key '" + full + "'");
+      }
+    }
+    return s;
+  }
+};
+
+}  // namespace
+
+Config Config::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw file_error(path, "cannot open config file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+Config Config::parse(const std::string& text, const std::string& label) {
+  toml::table tbl;
+  try {
+    tbl = toml::parse(text, label);
+  } catch (const toml::parse_error& e) {
+    throw Error(label + ":" + std::to_string(e.source().begin.line) + ": invalid TOML: " + std::string(e.description()));
+  }
+  Parser p{label};
+  Config c;
+  c.file = label;
+  static const std::set<std::string> model_keys = {"io_type", "part", "clock_period", "clock_uncertainty", "backend"};
+  for (const auto& [k, v] : tbl) {
+    std::string key(k.str());
+    if (key == "model") {
+      if (!v.is_table()) throw p.err(v, "'model' must be a table");
+      const toml::table& m = *v.as_table();
+      c.model = p.settings(m, "model", model_keys);
+      if (auto n = m.get("io_type")) {
+        c.io_type = p.str(*n, "model.io_type");
+        if (c.io_type != "io_parallel" && c.io_type != "io_stream")
+          throw p.err(*n, "'model.io_type' must be \"io_parallel\" or \"io_stream\"");
+      }
+      if (auto n = m.get("part")) c.part = p.str(*n, "model.part");
+      if (auto n = m.get("backend")) {
+        c.backend = p.str(*n, "model.backend");
+        if (c.backend != "vitis" && c.backend != "vivado") throw p.err(*n, "'model.backend' must be \"vitis\" or \"vivado\"");
+      }
+      for (const char* ck : {"clock_period", "clock_uncertainty"}) {
+        if (auto n = m.get(ck)) {
+          auto d = n->value<double>();
+          if (!d || !(n->is_integer() || n->is_floating_point()) || *d <= 0)
+            throw p.err(*n, std::string("'model.") + ck + "' must be a positive number");
+          (std::string(ck) == "clock_period" ? c.clock_period : c.clock_uncertainty) = *d;
+        }
+      }
+    } else if (key == "layer_type" || key == "layer") {
+      if (!v.is_table()) throw p.err(v, "'" + key + "' must be a table of tables");
+      for (const auto& [lk, lv] : *v.as_table()) {
+        std::string name(lk.str());
+        if (!lv.is_table()) throw p.err(lv, "'" + key + "." + name + "' must be a table");
+        auto s = p.settings(*lv.as_table(), key + "." + name, {});
+        (key == "layer" ? c.by_name : c.by_type)[name] = s;
+      }
+    } else {
+      throw p.err(v, "unknown key '" + key + "' (expected [model], [layer_type.<Class>] or [layer.<name>])");
+    }
+  }
+  return c;
+}
+
+Precision Config::precision(const std::string& role, const std::vector<std::string>& names,
+                            const std::vector<std::string>& types, const Precision& fallback) const {
+  auto at = [&](const LayerSettings& s) -> std::optional<Precision> {
+    auto it = s.precision.find(role);
+    if (it != s.precision.end()) return it->second;
+    if (s.precision_all) return s.precision_all;
+    return std::nullopt;
+  };
+  for (const auto& n : names) {
+    auto it = by_name.find(n);
+    if (it != by_name.end())
+      if (auto p = at(it->second)) return *p;
+  }
+  for (const auto& t : types) {
+    auto it = by_type.find(t);
+    if (it != by_type.end())
+      if (auto p = at(it->second)) return *p;
+  }
+  if (auto p = at(model)) return *p;
+  return fallback;
+}
+
+}  // namespace kml

@@ -1,0 +1,57 @@
+// The TOML configuration, with hls4ml's model: [model] < [layer_type.<KerasClass>] < [layer.<name>].
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/precision.h"
+
+namespace kml {
+
+// Settings that may appear at every level.
+struct LayerSettings {
+  std::optional<Precision> precision_all;      // precision = "..."
+  std::map<std::string, Precision> precision;  // precision.<role> = "..."
+  std::optional<int> reuse_factor;
+  std::optional<std::string> strategy;  // "latency" | "resource"
+  std::optional<int> table_size;
+  std::optional<bool> trace;
+  std::optional<std::string> implementation;  // softmax: "stable" | "latency" | "argmax"
+};
+
+struct Config {
+  std::string file;  // "" for the built-in defaults
+  LayerSettings model;
+  std::map<std::string, LayerSettings> by_type;
+  std::map<std::string, LayerSettings> by_name;
+  std::string io_type = "io_parallel";
+  std::string part = "xcvu13p-flga2577-2-e";
+  double clock_period = 5.0;
+  double clock_uncertainty = 12.5;  // percent, as Vitis HLS
+  std::string backend = "vitis";    // "vitis" | "vivado"
+
+  // Parse a TOML file; errors name the file, the key and the line.
+  static Config load(const std::string& path);
+  static Config parse(const std::string& text, const std::string& label);
+
+  // Resolution for one node: name beats type beats model beats the built-in default.
+  Precision precision(const std::string& role, const std::vector<std::string>& names,
+                      const std::vector<std::string>& types, const Precision& fallback) const;
+  template <class T>
+  T setting(std::optional<T> LayerSettings::*field, const std::vector<std::string>& names,
+            const std::vector<std::string>& types, T fallback) const {
+    for (const auto& n : names) {
+      auto it = by_name.find(n);
+      if (it != by_name.end() && (it->second.*field)) return *(it->second.*field);
+    }
+    for (const auto& t : types) {
+      auto it = by_type.find(t);
+      if (it != by_type.end() && (it->second.*field)) return *(it->second.*field);
+    }
+    if (model.*field) return *(model.*field);
+    return fallback;
+  }
+};
+
+}  // namespace kml

@@ -1,0 +1,33 @@
+// The converter's use cases, callable from the CLI and from tests.
+#pragma once
+#include <string>
+
+namespace kml {
+
+struct ConvertOptions {
+  std::string model;
+  std::string weights;  // for a JSON architecture
+  std::string config;   // TOML, optional
+  std::string out_dir;
+  std::string name;     // default: the model file's stem
+  std::string depfile;  // optional Ninja depfile
+  bool fuse_batchnorm = true;
+};
+
+// file -> IR -> passes -> emitters, written atomically into out_dir. Throws kml::Error.
+void convert(const ConvertOptions& o);
+
+// Write the x* datasets of a reference .io.h5 as testbench input lines.
+void write_testdata(const std::string& io_h5, const std::string& manifest, const std::string& out);
+
+struct ResultsSummary {
+  std::size_t samples = 0;
+  double max_abs_error = -1;  // < 0 when there is no reference
+  double mean_abs_error = -1;
+  double argmax_agreement = -1;  // fraction of samples whose argmax of y0 matches the reference
+};
+// Testbench output lines -> csim_results.h5 (y*, trace/<layer>), compared against reference y* if given.
+ResultsSummary write_results(const std::string& manifest, const std::string& results, const std::string& reference,
+                             const std::string& trace_dir, const std::string& out);
+
+}  // namespace kml

@@ -1,0 +1,78 @@
+// Emitters: the generated HLS project (firmware, weights, testbench, host bridge, API header, manifest).
+// They read the IR and the config; they know nothing of HDF5 or Keras files.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "ir/graph.h"
+
+namespace kml::emit {
+
+struct ProjectInfo {
+  std::string name;   // as the user gave it (file names)
+  std::string ident;  // C identifier: API namespace; the top function is ident + "_top"
+  nlohmann::json provenance = nlohmann::json::object();  // input files, hashes, versions
+};
+
+// A weight array to write into firmware/weights/<var>.h.
+struct WeightArray {
+  std::string var;
+  std::string type;  // typedef name
+  const ir::Tensor* tensor;
+  std::string comment;
+};
+
+// What one node contributes to the generated files.
+struct NodeCode {
+  std::vector<std::pair<std::string, Precision>> typedefs;  // name -> precision (defines.h)
+  std::string config;                                        // parameters.h
+  std::vector<WeightArray> weights;
+  std::string call;  // statement(s) in the top function
+  std::vector<std::string> includes;  // template headers ("kml/dense.h")
+};
+
+// Names the op emitters use for a node.
+struct NodeNames {
+  const ir::Node* node;
+  int index;                            // position (stable, 1-based)
+  std::vector<std::string> in_vars;     // input array variables
+  std::vector<std::string> in_types;    // their element types
+  std::string out_var;                  // output array variable
+  std::string out_type;                 // its element type (layer<k>_t)
+  std::string type(const std::string& role) const;    // "<role><k>_t"
+  std::string config() const { return "config" + std::to_string(index); }
+};
+
+using OpEmitter = std::function<NodeCode(const NodeNames&, const Config&)>;
+
+class EmitterRegistry {
+ public:
+  static EmitterRegistry& instance();
+  void add(const std::string& op, OpEmitter e) { ops_[op] = std::move(e); }
+  const OpEmitter* find(const std::string& op) const;
+
+ private:
+  std::map<std::string, OpEmitter> ops_;
+};
+
+void register_core_emitters(EmitterRegistry& r);
+
+// Format a value for a C++ initializer: exact, as short as possible.
+std::string literal(double v, bool as_float);
+
+// Write the whole project into `dir` (which must exist and be empty).
+void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info, const std::filesystem::path& dir);
+
+// The manifest describing a project (also written by write_project).
+nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo& info);
+
+// "dense_1/kernel" -> "dense_1_kernel"; never starts with a digit; never empty.
+std::string c_identifier(const std::string& s);
+
+}  // namespace kml::emit

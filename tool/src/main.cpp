@@ -1,0 +1,64 @@
+// kml-convert: Keras models -> HLS C++ projects, plus the test-vector helpers the CMake targets use.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "convert.h"
+#include "util/error.h"
+#include "version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"kml-convert " KML_VERSION ": convert Keras models (Keras 2/3, .keras/.h5/.json) to HLS C++"};
+  app.set_version_flag("--version", KML_VERSION);
+  app.require_subcommand(1);
+
+  kml::ConvertOptions co;
+  auto* conv = app.add_subcommand("convert", "Convert a model into a generated HLS project directory");
+  conv->add_option("model", co.model, "Model file: .keras, full-model .h5, or .json architecture")->required();
+  conv->add_option("-o,--output", co.out_dir, "Output directory (replaced atomically)")->required();
+  conv->add_option("-c,--config", co.config, "TOML configuration");
+  conv->add_option("-n,--name", co.name, "Project name (default: the model file's stem)");
+  conv->add_option("-w,--weights", co.weights, "Weights .h5 for a .json architecture");
+  conv->add_option("--depfile", co.depfile, "Write a Ninja depfile listing every input read");
+  bool no_fuse = false;
+  conv->add_flag("--no-fuse-batchnorm", no_fuse, "Keep BatchNormalization layers separate");
+
+  std::string io, manifest, out, results, reference, trace_dir;
+  auto* td = app.add_subcommand("testdata", "Write a reference .io.h5's inputs as testbench input lines");
+  td->add_option("io_h5", io, "Reference file with x0, x1, ... datasets")->required();
+  td->add_option("--manifest", manifest, "kml_manifest.json of the generated project")->required();
+  td->add_option("-o,--output", out, "Output .dat file")->required();
+
+  auto* rs = app.add_subcommand("results", "Turn testbench output into csim_results.h5 and compare with a reference");
+  rs->add_option("--manifest", manifest, "kml_manifest.json of the generated project")->required();
+  rs->add_option("--results", results, "Testbench output .dat")->required();
+  rs->add_option("--reference", reference, "Reference .io.h5 with y0, y1, ...");
+  rs->add_option("--trace-dir", trace_dir, "Directory of per-layer trace files written by the testbench");
+  rs->add_option("-o,--output", out, "Output .h5")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*conv) {
+      co.fuse_batchnorm = !no_fuse;
+      kml::convert(co);
+    } else if (*td) {
+      kml::write_testdata(io, manifest, out);
+    } else if (*rs) {
+      kml::ResultsSummary s = kml::write_results(manifest, results, reference, trace_dir, out);
+      std::cout << "kml csim: " << s.samples << " samples -> " << out << "\n";
+      if (s.max_abs_error >= 0) {
+        std::printf("kml csim: max abs error %.6g, mean abs error %.6g vs %s\n", s.max_abs_error, s.mean_abs_error,
+                    reference.c_str());
+        if (s.argmax_agreement >= 0) std::printf("kml csim: argmax agreement %.2f%%\n", 100.0 * s.argmax_agreement);
+      }
+    }
+  } catch (const kml::Error& e) {
+    std::cerr << "kml-convert: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "kml-convert: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

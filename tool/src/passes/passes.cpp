@@ -1,0 +1,139 @@
+#include "passes/passes.h"
+
+#include <iostream>
+#include <set>
+
+#include "util/error.h"
+
+namespace kml::passes {
+
+void split_activations(ir::Graph& g) {
+  std::vector<std::string> names;
+  for (auto& n : g.nodes()) names.push_back(n->name);
+  for (const auto& name : names) {
+    ir::Node& n = g.at(name);
+    if (n.op == "activation" || !n.attr.contains("activation")) continue;
+    nlohmann::json act = n.attr["activation"];
+    n.attr.erase("activation");
+    if (act.value("fn", "linear") == "linear") continue;
+    ir::Node a;
+    a.name = g.unique_name(n.name + "_" + act["fn"].get<std::string>());
+    a.op = "activation";
+    a.inputs = {n.name};
+    a.shape = n.shape;
+    a.attr = act;
+    a.keras_class = "Activation";
+    a.keras_name = n.keras_name;
+    a.keras_output = n.keras_output;
+    n.keras_output = false;
+    std::string an = a.name;
+    g.replace_uses(n.name, an);
+    g.add(std::move(a));
+  }
+  g.sort();
+}
+
+void remove_identities(ir::Graph& g) {
+  std::vector<std::string> drop;
+  for (auto& n : g.nodes()) {
+    if (n->op == "identity" || (n->op == "activation" && n->attr.value("fn", "") == "linear")) drop.push_back(n->name);
+  }
+  for (const auto& d : drop) g.bypass(d);
+}
+
+void fuse_batchnorm(ir::Graph& g) {
+  std::vector<std::string> bns;
+  for (auto& n : g.nodes())
+    if (n->op == "batchnorm") bns.push_back(n->name);
+  for (const auto& bn_name : bns) {
+    ir::Node& bn = g.at(bn_name);
+    ir::Node& src = g.at(bn.inputs[0]);
+    if (src.op != "dense") continue;
+    if (g.consumers(src.name).size() != 1) continue;
+    bool is_output = false;
+    for (const auto& o : g.outputs) is_output |= o == src.name;
+    if (is_output) continue;
+    const auto& s = bn.weights.at("scale").data;
+    const auto& b = bn.weights.at("bias").data;
+    ir::Tensor& k = src.weights.at("kernel");
+    ir::Tensor& bias = src.weights.at("bias");
+    std::size_t n_out = bias.size();
+    if (s.size() != n_out) continue;
+    for (std::size_t i = 0; i < k.data.size(); ++i) k.data[i] *= s[i % n_out];
+    for (std::size_t j = 0; j < n_out; ++j) bias.data[j] = bias.data[j] * s[j] + b[j];
+    // The fused node now produces the BatchNormalization layer's output: it takes the BN's name for
+    // configuration lookups too (hls4ml keeps the Dense name; both are tried).
+    src.attr["fused_batchnorm"] = bn.keras_name;
+    g.bypass(bn_name);
+  }
+}
+
+namespace {
+
+std::vector<std::string> roles_of(const ir::Node& n) {
+  if (n.op == "dense") return {"result", "accum", "weight", "bias"};
+  if (n.op == "batchnorm") return {"result", "scale", "bias"};
+  if (n.op == "activation") {
+    std::string fn = n.attr.value("fn", "");
+    if (fn == "softmax" || fn == "log_softmax") return {"result", "exp_table", "inv_table", "accum"};
+    return {"result", "table", "param"};
+  }
+  return {"result"};
+}
+
+}  // namespace
+
+void apply_config(ir::Graph& g, const Config& cfg) {
+  const Precision def = Precision::fixed(16, 6);
+  Precision table_def = Precision::fixed(18, 8);
+  Precision softmax_table_def = Precision::fixed(18, 8);
+  softmax_table_def.rounding = "AP_RND";
+  softmax_table_def.overflow = "AP_SAT";
+  std::set<std::string> used_names, used_types;
+  for (auto& np : g.nodes()) {
+    ir::Node& n = *np;
+    std::vector<std::string> names = {n.name};
+    if (n.keras_name != n.name) names.push_back(n.keras_name);
+    if (n.attr.contains("fused_batchnorm")) names.push_back(n.attr["fused_batchnorm"].get<std::string>());
+    std::vector<std::string> types = {n.keras_class};
+    for (auto& x : names) used_names.insert(x);
+    used_types.insert(n.keras_class);
+
+    n.types.clear();
+    if (n.op == "reshape") {  // a view of its input
+      n.types["result"] = g.at(n.inputs[0]).types.at("result");
+      continue;
+    }
+    Precision result = cfg.precision("result", names, types, def);
+    for (const auto& role : roles_of(n)) {
+      Precision fallback = def;
+      if (role == "table") fallback = table_def;
+      if (role == "exp_table" || role == "inv_table") fallback = softmax_table_def;
+      if (result.is_float() && role != "result") fallback = result;  // float emulation throughout
+      Precision p = cfg.precision(role, names, types, fallback);
+      if (p.is_auto())
+        throw Error((cfg.file.empty() ? std::string("config") : cfg.file) + ": layer '" + n.keras_name + "': precision '" +
+                    role + "' = \"auto\" is not supported for " + n.op + " layers");
+      n.types[role] = p;
+    }
+    n.reuse_factor = cfg.setting(&LayerSettings::reuse_factor, names, types, 1);
+    n.strategy = cfg.setting(&LayerSettings::strategy, names, types, std::string("latency"));
+    n.settings["table_size"] = cfg.setting(&LayerSettings::table_size, names, types, 1024);
+    n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);
+    n.settings["implementation"] = cfg.setting(&LayerSettings::implementation, names, types, std::string("stable"));
+  }
+  for (const auto& [name, s] : cfg.by_name)
+    if (!used_names.count(name))
+      std::cerr << "kml-convert: warning: " << cfg.file << ": [layer." << name << "] matches no layer of the model\n";
+  (void)used_types;
+}
+
+void run_passes(ir::Graph& g, const Config& cfg, const Options& opt) {
+  split_activations(g);
+  remove_identities(g);
+  if (opt.fuse_batchnorm) fuse_batchnorm(g);
+  g.sort();
+  apply_config(g, cfg);
+}
+
+}  // namespace kml::passes

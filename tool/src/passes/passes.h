@@ -1,0 +1,23 @@
+// Graph passes, run in this order by run_passes().
+#pragma once
+#include "config/config.h"
+#include "ir/graph.h"
+
+namespace kml::passes {
+
+struct Options {
+  bool fuse_batchnorm = true;
+};
+
+// A layer's `activation=` argument becomes its own "activation" node.
+void split_activations(ir::Graph& g);
+// Dropout and friends ("identity" nodes) disappear; linear activations too.
+void remove_identities(ir::Graph& g);
+// Dense followed by BatchNormalization: scale and shift folded into the Dense weights.
+void fuse_batchnorm(ir::Graph& g);
+// Precisions, reuse factors, strategy and other settings from the config onto every node.
+void apply_config(ir::Graph& g, const Config& cfg);
+
+void run_passes(ir::Graph& g, const Config& cfg, const Options& opt = {});
+
+}  // namespace kml::passes
