@@ -273,6 +273,8 @@ ResultsSummary write_results(const std::string& manifest_path, const std::string
       for (std::size_t k = 0; k < a.data.size(); ++k) {
         double e = std::fabs(double(ys[j][k]) - a.data[k]);
         max_err = std::max(max_err, e);
+        sum.max_scaled_error = std::max(sum.max_scaled_error, e / std::max(1.0, std::fabs(a.data[k])));
+        sum.mismatches += ys[j][k] != static_cast<float>(a.data[k]);
         sum_err += e;
         ++count;
       }
@@ -289,6 +291,7 @@ ResultsSummary write_results(const std::string& manifest_path, const std::string
         sum.argmax_agreement = double(agree) / rows.size();
       }
     }
+    sum.elements = count;
     if (count) {
       sum.max_abs_error = max_err;
       sum.mean_abs_error = sum_err / count;

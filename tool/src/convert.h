@@ -25,6 +25,9 @@ struct ResultsSummary {
   double max_abs_error = -1;  // < 0 when there is no reference
   double mean_abs_error = -1;
   double argmax_agreement = -1;  // fraction of samples whose argmax of y0 matches the reference
+  double max_scaled_error = -1;  // max over elements of |y - ref| / max(1, |ref|)
+  std::size_t mismatches = 0;    // elements whose float32 value differs from the reference
+  std::size_t elements = 0;
 };
 // Testbench output lines -> csim_results.h5 (y*, trace/<layer>), compared against reference y* if given.
 ResultsSummary write_results(const std::string& manifest, const std::string& results, const std::string& reference,

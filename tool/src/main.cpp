@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
   rs->add_option("--reference", reference, "Reference .io.h5 with y0, y1, ...");
   rs->add_option("--trace-dir", trace_dir, "Directory of per-layer trace files written by the testbench");
   rs->add_option("-o,--output", out, "Output .h5")->required();
+  double tolerance = -1, min_argmax = -1;
+  bool exact = false;
+  rs->add_option("--tolerance", tolerance, "Fail unless every |y - ref| <= T * max(1, |ref|)");
+  rs->add_option("--min-argmax", min_argmax, "Fail unless the argmax of output 0 agrees on at least this fraction");
+  rs->add_flag("--exact", exact, "Fail unless every output equals the reference (after float32 rounding)");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -51,7 +56,24 @@ int main(int argc, char** argv) {
         std::printf("kml csim: max abs error %.6g, mean abs error %.6g vs %s\n", s.max_abs_error, s.mean_abs_error,
                     reference.c_str());
         if (s.argmax_agreement >= 0) std::printf("kml csim: argmax agreement %.2f%%\n", 100.0 * s.argmax_agreement);
+        std::printf("kml csim: %zu of %zu elements differ from the reference\n", s.mismatches, s.elements);
       }
+      bool checks = tolerance >= 0 || min_argmax >= 0 || exact;
+      if (checks && s.max_abs_error < 0) throw kml::Error("--tolerance/--min-argmax/--exact need --reference");
+      int failed = 0;
+      if (tolerance >= 0 && s.max_scaled_error > tolerance) {
+        std::fprintf(stderr, "kml csim: FAILED: max |y - ref| / max(1, |ref|) = %.3g exceeds %.3g\n", s.max_scaled_error, tolerance);
+        failed = 1;
+      }
+      if (min_argmax >= 0 && s.argmax_agreement < min_argmax) {
+        std::fprintf(stderr, "kml csim: FAILED: argmax agreement %.4f below %.4f\n", s.argmax_agreement, min_argmax);
+        failed = 1;
+      }
+      if (exact && s.mismatches) {
+        std::fprintf(stderr, "kml csim: FAILED: %zu elements are not bit-exact\n", s.mismatches);
+        failed = 1;
+      }
+      if (failed) return 2;
     }
   } catch (const kml::Error& e) {
     std::cerr << "kml-convert: error: " << e.what() << "\n";

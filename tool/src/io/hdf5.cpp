@@ -144,9 +144,10 @@ std::vector<std::string> File::attr_strings(const std::string& path, const std::
   if (!a.valid()) throw file_error(label_, "cannot read " + where);
   Handle type(H5Aget_type(a.id()), close_type);
   Handle space(H5Aget_space(a.id()), close_space);
-  if (H5Tget_class(type.id()) != H5T_STRING) throw file_error(label_, where + " is not a string");
   hssize_t n = H5Sget_simple_extent_npoints(space.id());
   if (n < 0) throw file_error(label_, "cannot read " + where);
+  if (n == 0) return out;  // Keras writes an empty float array for "no weights"
+  if (H5Tget_class(type.id()) != H5T_STRING) throw file_error(label_, where + " is not a string");
   if (H5Tis_variable_str(type.id()) > 0) {
     std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
     Handle mem(H5Tcopy(H5T_C_S1), close_type);
