@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -93,6 +94,11 @@ nlohmann::json read_manifest(const std::string& path) {
 }  // namespace
 
 void convert(const ConvertOptions& o) {
+  using clock = std::chrono::steady_clock;
+  auto t0 = clock::now();
+  auto ms = [](clock::time_point a, clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
   if (o.model.empty()) throw Error("no model file given");
   if (o.out_dir.empty()) throw Error("no output directory given (-o DIR)");
   if (!fs::exists(o.model)) throw file_error(o.model, "no such file");
@@ -103,6 +109,7 @@ void convert(const ConvertOptions& o) {
     cfg = Config::load(o.config);
   }
   readers::ReadResult r = readers::read_model(o.model, o.weights);
+  auto t_read = clock::now();
   try {
     passes::Options popt;
     popt.fuse_batchnorm = o.fuse_batchnorm;
@@ -127,9 +134,14 @@ void convert(const ConvertOptions& o) {
   prov["kml_version"] = KML_VERSION;
   info.provenance = prov;
 
+  auto t_passes = clock::now();
   StagingDir stage(o.out_dir);
   emit::write_project(r.graph, cfg, info, stage.path());
+  auto t_emit = clock::now();
   stage.commit();
+  if (o.timings)
+    std::fprintf(stderr, "kml-convert: timings: read %.2f ms, passes %.2f ms, emit+write %.2f ms, commit %.2f ms\n",
+                 ms(t0, t_read), ms(t_read, t_passes), ms(t_passes, t_emit), ms(t_emit, clock::now()));
 
   if (!o.depfile.empty()) {
     std::vector<std::string> files = r.files;

@@ -12,6 +12,7 @@ struct ConvertOptions {
   std::string name;     // default: the model file's stem
   std::string depfile;  // optional Ninja depfile
   bool fuse_batchnorm = true;
+  bool timings = false;  // print the time spent in each stage to stderr
 };
 
 // file -> IR -> passes -> emitters, written atomically into out_dir. Throws kml::Error.

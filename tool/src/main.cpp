@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   conv->add_option("--depfile", co.depfile, "Write a Ninja depfile listing every input read");
   bool no_fuse = false;
   conv->add_flag("--no-fuse-batchnorm", no_fuse, "Keep BatchNormalization layers separate");
+  conv->add_flag("--timings", co.timings, "Print the time spent reading, transforming and writing");
 
   std::string io, manifest, out, results, reference, trace_dir;
   auto* td = app.add_subcommand("testdata", "Write a reference .io.h5's inputs as testbench input lines");

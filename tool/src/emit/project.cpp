@@ -1,5 +1,7 @@
 // Assembles the generated project: firmware (top function, typedefs, configs, weights), testbench,
 // host bridge, public API header and manifest.
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -32,19 +34,11 @@ const OpEmitter* EmitterRegistry::find(const std::string& op) const {
 }
 
 std::string literal(double v, bool as_float) {
+  // The shortest decimal that reads back as exactly the same value (std::to_chars round-trip guarantee).
   if (std::isnan(v)) return "0";
   char buf[64];
-  if (as_float) {
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    if (static_cast<float>(std::strtod(buf, nullptr)) == static_cast<float>(v)) return buf;
-  } else {
-    for (int prec : {9, 17}) {
-      std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-      if (std::strtod(buf, nullptr) == v) return buf;
-    }
-  }
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  auto r = as_float ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(v)) : std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 std::string c_identifier(const std::string& s) {
@@ -125,19 +119,33 @@ Layout plan(const ir::Graph& g) {
 }
 
 std::string weights_header(const WeightArray& w) {
-  std::ostringstream s;
   std::string g = guard("KML_W_" + w.var + "_H");
-  s << "// " << w.comment << ", shape " << ir::shape_str(w.tensor->shape) << "\n"
-    << "#ifndef " << g << "\n#define " << g << "\n\n"
-    << "static const " << w.type << " " << w.var << "[" << std::max<std::size_t>(1, w.tensor->size()) << "] = {";
-  const bool as_float = false;
-  for (std::size_t i = 0; i < w.tensor->size(); ++i) {
-    if (i % 8 == 0) s << "\n    ";
-    s << literal(w.tensor->data[i], as_float) << (i + 1 < w.tensor->size() ? ", " : "");
+  std::string s;
+  const std::size_t n = w.tensor->size();
+  s.reserve(256 + n * 14);
+  s += "// " + w.comment + ", shape " + ir::shape_str(w.tensor->shape) + "\n#ifndef " + g + "\n#define " + g +
+       "\n\nstatic const " + w.type + " " + w.var + "[" + std::to_string(std::max<std::size_t>(1, n)) + "] = {";
+  char buf[64];
+  for (std::size_t i = 0; i < n; ++i) {
+    s += (i % 8 == 0) ? "\n    " : " ";
+    double v = w.tensor->data[i];
+    if (std::isnan(v)) v = 0.0;
+    // float32 values (most weights) as float literals: short, and exactly the stored value.
+    const float f = static_cast<float>(v);
+    if (static_cast<double>(f) == v && std::isfinite(f)) {
+      auto r = std::to_chars(buf, buf + sizeof buf, f);
+      s.append(buf, r.ptr);
+      if (std::find(buf, r.ptr, '.') == r.ptr && std::find(buf, r.ptr, 'e') == r.ptr) s += ".0";
+      s += 'f';
+    } else {
+      auto r = std::to_chars(buf, buf + sizeof buf, v);
+      s.append(buf, r.ptr);
+    }
+    if (i + 1 < n) s += ',';
   }
-  if (w.tensor->size() == 0) s << "0";
-  s << "};\n\n#endif\n";
-  return s.str();
+  if (n == 0) s += "0";
+  s += "};\n\n#endif\n";
+  return s;
 }
 
 }  // namespace
