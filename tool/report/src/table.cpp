@@ -71,8 +71,13 @@ void print_model(std::ostream& os, const json& r) {
   os << '\n';
 
   std::vector<std::vector<std::string>> info;
-  std::string hls = fmt(at(r, {"tools", "hls", "flow"}));
-  if (!at(r, {"tools", "hls", "version"}).is_null()) hls += " " + fmt(at(r, {"tools", "hls", "version"}));
+  std::string hls;
+  for (const char* key : {"flow", "version"}) {
+    const json& v = at(r, {"tools", "hls", key});
+    if (v.is_null() || (v.is_string() && v.get<std::string>().empty())) continue;
+    hls += (hls.empty() ? "" : " ") + fmt(v);
+  }
+  if (hls.empty()) hls = "-";
   info.push_back({"HLS tool", hls});
   if (!cs.is_null()) {
     info.push_back({"clock", fmt(at(cs, {"clock", "target_ns"})) + " ns target, " +
