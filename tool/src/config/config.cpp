@@ -151,9 +151,16 @@ Config Config::parse(const std::string& text, const std::string& label) {
 
 Precision Config::precision(const std::string& role, const std::vector<std::string>& names,
                             const std::vector<std::string>& types, const Precision& fallback) const {
+  return precision(std::vector<std::string>{role}, names, types, fallback);
+}
+
+Precision Config::precision(const std::vector<std::string>& roles, const std::vector<std::string>& names,
+                            const std::vector<std::string>& types, const Precision& fallback) const {
   auto at = [&](const LayerSettings& s) -> std::optional<Precision> {
-    auto it = s.precision.find(role);
-    if (it != s.precision.end()) return it->second;
+    for (const auto& role : roles) {
+      auto it = s.precision.find(role);
+      if (it != s.precision.end()) return it->second;
+    }
     if (s.precision_all) return s.precision_all;
     return std::nullopt;
   };

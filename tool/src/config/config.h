@@ -38,6 +38,10 @@ struct Config {
   // Resolution for one node: name beats type beats model beats the built-in default.
   Precision precision(const std::string& role, const std::vector<std::string>& names,
                       const std::vector<std::string>& types, const Precision& fallback) const;
+  // Several role names tried in order at each level (e.g. {"exp_table", "table"}) before the level's
+  // catch-all `precision = "..."`.
+  Precision precision(const std::vector<std::string>& roles, const std::vector<std::string>& names,
+                      const std::vector<std::string>& types, const Precision& fallback) const;
   template <class T>
   T setting(std::optional<T> LayerSettings::*field, const std::vector<std::string>& names,
             const std::vector<std::string>& types, T fallback) const {

@@ -110,7 +110,9 @@ void apply_config(ir::Graph& g, const Config& cfg) {
       if (role == "table") fallback = table_def;
       if (role == "exp_table" || role == "inv_table") fallback = softmax_table_def;
       if (result.is_float() && role != "result") fallback = result;  // float emulation throughout
-      Precision p = cfg.precision(role, names, types, fallback);
+      std::vector<std::string> lookup = {role};
+      if (role == "exp_table" || role == "inv_table") lookup.push_back("table");  // "table" covers both
+      Precision p = cfg.precision(lookup, names, types, fallback);
       if (p.is_auto())
         throw Error((cfg.file.empty() ? std::string("config") : cfg.file) + ": layer '" + n.keras_name + "': precision '" +
                     role + "' = \"auto\" is not supported for " + n.op + " layers");
