@@ -5,4 +5,5 @@
 #include "kml/activation.h"
 #include "kml/batchnorm.h"
 #include "kml/dense.h"
+#include "kml/quantize.h"
 #endif

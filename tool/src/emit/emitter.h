@@ -62,6 +62,7 @@ class EmitterRegistry {
 };
 
 void register_core_emitters(EmitterRegistry& r);
+void register_quant_emitters(EmitterRegistry& r);      // ops_quant.cpp
 
 // Format a value for a C++ initializer: exact, as short as possible.
 std::string literal(double v, bool as_float);

@@ -23,6 +23,7 @@ EmitterRegistry& EmitterRegistry::instance() {
   static EmitterRegistry r = [] {
     EmitterRegistry reg;
     register_core_emitters(reg);
+    register_quant_emitters(reg);
     return reg;
   }();
   return r;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <set>
 
+#include "passes/quantizers.h"
 #include "util/error.h"
 
 namespace kml::passes {
@@ -50,6 +51,7 @@ void fuse_batchnorm(ir::Graph& g) {
     ir::Node& src = g.at(bn.inputs[0]);
     if (src.op != "dense") continue;
     if (g.consumers(src.name).size() != 1) continue;
+    if (src.attr.value("quantized", false)) continue;  // keep quantized weights on their grid
     bool is_output = false;
     for (const auto& o : g.outputs) is_output |= o == src.name;
     if (is_output) continue;
@@ -136,6 +138,7 @@ void run_passes(ir::Graph& g, const Config& cfg, const Options& opt) {
   if (opt.fuse_batchnorm) fuse_batchnorm(g);
   g.sort();
   apply_config(g, cfg);
+  quantizer_precisions(g, cfg);  // quantized models: types from the quantizers (passes/quantizers.cpp)
 }
 
 }  // namespace kml::passes

@@ -15,9 +15,38 @@ namespace {
 
 using nlohmann::json;
 
+// Python's json module writes Infinity, -Infinity and NaN (HGQ2 configs hold i_decay_speed: Infinity); JSON
+// has no such literals. Outside strings they become 1e308, -1e308 and null.
+std::string python_json_literals(const std::string& text) {
+  if (text.find("Infinity") == std::string::npos && text.find("NaN") == std::string::npos) return text;
+  std::string out;
+  out.reserve(text.size());
+  bool in_str = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (in_str) {
+      out += ch;
+      if (ch == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (ch == '"') in_str = false;
+      continue;
+    }
+    if (ch == '"') in_str = true;
+    if (text.compare(i, 8, "Infinity") == 0) {
+      out += "1e308";
+      i += 7;
+    } else if (text.compare(i, 3, "NaN") == 0) {
+      out += "null";
+      i += 2;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 json parse_json(const std::string& text, const std::string& label) {
   try {
-    return json::parse(text);
+    return json::parse(python_json_literals(text));
   } catch (const json::parse_error& e) {
     throw file_error(label, std::string("invalid JSON: ") + e.what());
   }

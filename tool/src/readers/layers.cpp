@@ -40,6 +40,8 @@ LayerRegistry& LayerRegistry::instance() {
   static LayerRegistry r = [] {
     LayerRegistry reg;
     register_core_layers(reg);
+    register_hgq_layers(reg);
+    register_qkeras_layers(reg);
     return reg;
   }();
   return r;

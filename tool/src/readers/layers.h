@@ -63,6 +63,8 @@ class LayerRegistry {
 
 // Built-in handler groups (each defined in its own file under readers/layers_*.cpp).
 void register_core_layers(LayerRegistry& r);
+void register_hgq_layers(LayerRegistry& r);        // layers_hgq.cpp (HGQ2 and HGQ v1 proxy models)
+void register_qkeras_layers(LayerRegistry& r);     // layers_qkeras.cpp
 
 // Activation helpers shared by handlers: a Keras activation (string or serialized dict) -> IR attribute,
 // {"fn": "relu", ...params}; "linear" for none.
