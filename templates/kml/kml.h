@@ -6,4 +6,7 @@
 #include "kml/batchnorm.h"
 #include "kml/dense.h"
 #include "kml/quantize.h"
+#include "kml/conv.h"
+#include "kml/pooling.h"
+#include "kml/reshape.h"
 #endif

@@ -63,6 +63,8 @@ class EmitterRegistry {
 
 void register_core_emitters(EmitterRegistry& r);
 void register_quant_emitters(EmitterRegistry& r);      // ops_quant.cpp
+void register_conv_emitters(EmitterRegistry& r);     // ops_conv.cpp
+void register_reshape_emitters(EmitterRegistry& r);  // ops_reshape.cpp
 
 // Format a value for a C++ initializer: exact, as short as possible.
 std::string literal(double v, bool as_float);

@@ -24,6 +24,8 @@ EmitterRegistry& EmitterRegistry::instance() {
     EmitterRegistry reg;
     register_core_emitters(reg);
     register_quant_emitters(reg);
+    register_conv_emitters(reg);
+    register_reshape_emitters(reg);
     return reg;
   }();
   return r;

@@ -49,7 +49,7 @@ void fuse_batchnorm(ir::Graph& g) {
   for (const auto& bn_name : bns) {
     ir::Node& bn = g.at(bn_name);
     ir::Node& src = g.at(bn.inputs[0]);
-    if (src.op != "dense") continue;
+    if (src.op != "dense" && src.op != "conv" && src.op != "conv_transpose") continue;
     if (g.consumers(src.name).size() != 1) continue;
     if (src.attr.value("quantized", false)) continue;  // keep quantized weights on their grid
     bool is_output = false;
@@ -61,7 +61,12 @@ void fuse_batchnorm(ir::Graph& g) {
     ir::Tensor& bias = src.weights.at("bias");
     std::size_t n_out = bias.size();
     if (s.size() != n_out) continue;
-    for (std::size_t i = 0; i < k.data.size(); ++i) k.data[i] *= s[i % n_out];
+    if (src.op == "conv_transpose") {  // kernel (..., n_out, n_in)
+      std::size_t n_in = src.attr["n_chan"].get<std::size_t>();
+      for (std::size_t i = 0; i < k.data.size(); ++i) k.data[i] *= s[(i / n_in) % n_out];
+    } else {  // dense (n_in, n_out), conv (kh, kw, n_in / groups, n_out): output channel last
+      for (std::size_t i = 0; i < k.data.size(); ++i) k.data[i] *= s[i % n_out];
+    }
     for (std::size_t j = 0; j < n_out; ++j) bias.data[j] = bias.data[j] * s[j] + b[j];
     // The fused node now produces the BatchNormalization layer's output: it takes the BN's name for
     // configuration lookups too (hls4ml keeps the Dense name; both are tried).
@@ -75,6 +80,8 @@ namespace {
 std::vector<std::string> roles_of(const ir::Node& n) {
   if (n.op == "dense") return {"result", "accum", "weight", "bias"};
   if (n.op == "batchnorm") return {"result", "scale", "bias"};
+  if (n.op == "conv" || n.op == "conv_transpose") return {"result", "accum", "weight", "bias"};
+  if (n.op == "pool" || n.op == "global_pool") return {"result", "accum"};
   if (n.op == "activation") {
     std::string fn = n.attr.value("fn", "");
     if (fn == "softmax" || fn == "log_softmax") return {"result", "exp_table", "inv_table", "accum"};
@@ -106,6 +113,11 @@ void apply_config(ir::Graph& g, const Config& cfg) {
       n.types["result"] = g.at(n.inputs[0]).types.at("result");
       continue;
     }
+    if (n.op == "transpose" && n.attr.value("synthetic", false)) {  // layout change from the channels_last pass
+      n.types["result"] = g.at(n.inputs[0]).types.at("result");
+      n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);
+      continue;
+    }
     Precision result = cfg.precision("result", names, types, def);
     for (const auto& role : roles_of(n)) {
       Precision fallback = def;
@@ -133,8 +145,9 @@ void apply_config(ir::Graph& g, const Config& cfg) {
 }
 
 void run_passes(ir::Graph& g, const Config& cfg, const Options& opt) {
-  split_activations(g);
   remove_identities(g);
+  channels_last(g);
+  split_activations(g);
   if (opt.fuse_batchnorm) fuse_batchnorm(g);
   g.sort();
   apply_config(g, cfg);

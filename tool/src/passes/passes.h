@@ -13,7 +13,10 @@ struct Options {
 void split_activations(ir::Graph& g);
 // Dropout and friends ("identity" nodes) disappear; linear activations too.
 void remove_identities(ir::Graph& g);
-// Dense followed by BatchNormalization: scale and shift folded into the Dense weights.
+// data_format='channels_first' layers (attr channels_first) become channels_last between transposes; transposes
+// that undo each other are removed (passes/channels_last.cpp).
+void channels_last(ir::Graph& g);
+// Dense, Conv or ConvTranspose followed by BatchNormalization: scale and shift folded into the Dense weights.
 void fuse_batchnorm(ir::Graph& g);
 // Precisions, reuse factors, strategy and other settings from the config onto every node.
 void apply_config(ir::Graph& g, const Config& cfg);

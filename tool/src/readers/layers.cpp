@@ -42,6 +42,8 @@ LayerRegistry& LayerRegistry::instance() {
     register_core_layers(reg);
     register_hgq_layers(reg);
     register_qkeras_layers(reg);
+    register_conv_layers(reg);
+    register_reshape_layers(reg);
     return reg;
   }();
   return r;

@@ -65,6 +65,8 @@ class LayerRegistry {
 void register_core_layers(LayerRegistry& r);
 void register_hgq_layers(LayerRegistry& r);        // layers_hgq.cpp (HGQ2 and HGQ v1 proxy models)
 void register_qkeras_layers(LayerRegistry& r);     // layers_qkeras.cpp
+void register_conv_layers(LayerRegistry& r);     // layers_conv.cpp
+void register_reshape_layers(LayerRegistry& r);  // layers_reshape.cpp
 
 // Activation helpers shared by handlers: a Keras activation (string or serialized dict) -> IR attribute,
 // {"fn": "relu", ...params}; "linear" for none.

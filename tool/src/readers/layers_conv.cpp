@@ -253,6 +253,17 @@ void pool(LayerCtx& c, int rank, bool average) {
   n.attr["average"] = average;
   if (g.channels_first) n.attr["channels_first"] = true;
   n.shape = spatial::keras_shape(rank, g.channels_first, dh.out, dw.out, g.c);
+  // 1 / (number of valid input elements in the window), per output position, for the average.
+  ir::Tensor inv;
+  inv.shape = {dh.out, dw.out};
+  auto valid = [](std::size_t o, std::size_t stride, std::size_t pad, std::size_t size, std::size_t in) {
+    long long lo = (long long)(o * stride) - (long long)pad, hi = lo + (long long)size;
+    return std::size_t(std::min<long long>(hi, (long long)in) - std::max<long long>(lo, 0));
+  };
+  for (std::size_t oh = 0; oh < dh.out; ++oh)
+    for (std::size_t ow = 0; ow < dw.out; ++ow)
+      inv.data.push_back(1.0 / double(valid(oh, s[0], dh.pad_before, p[0], g.h) * valid(ow, s[1], dw.pad_before, p[1], g.w)));
+  n.weights["inv_count"] = std::move(inv);
   c.emit(std::move(n));
 }
 
@@ -264,6 +275,10 @@ void global_pool(LayerCtx& c, int rank, bool average) {
   n.attr["average"] = average;
   n.shape = c.get<bool>("keepdims", false) ? spatial::keras_shape(rank, g.channels_first, 1, 1, g.c) : ir::Shape{g.c};
   if (g.channels_first) n.attr["channels_first"] = true;
+  ir::Tensor inv;
+  inv.shape = {1};
+  inv.data = {1.0 / double(g.h * g.w)};
+  n.weights["inv_count"] = std::move(inv);
   c.emit(std::move(n));
 }
 

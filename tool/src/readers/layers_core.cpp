@@ -103,6 +103,9 @@ void identity(LayerCtx& c) {
 void flatten(LayerCtx& c) {
   ir::Node n = c.node("reshape");
   n.shape = {ir::shape_size(c.in_shape())};
+  // channels_first: Keras moves the channels last before flattening (the channels_last pass adds the transpose).
+  if (c.get<std::string>("data_format", "channels_last") == "channels_first" && c.in_shape().size() >= 2)
+    n.attr["channels_first"] = true;
   c.emit(std::move(n));
 }
 
@@ -123,12 +126,14 @@ int normalise_axis(const LayerCtx& c, const json& axis_json, std::size_t rank) {
 void batchnorm(LayerCtx& c) {
   const ir::Shape& in = c.in_shape();
   int axis = normalise_axis(c, c.config().value("axis", json(-1)), in.size());
-  if (axis != static_cast<int>(in.size()) - 1)
+  // Over the first axis of a (C, ...) tensor: a channels_first layout, handled by the channels_last pass.
+  bool cf = axis == 0 && in.size() >= 2;
+  if (axis != static_cast<int>(in.size()) - 1 && !cf)
     throw c.error("normalising over axis " + std::to_string(axis + 1) +
                   " other than the last (channels_last) is not supported");
   bool center = c.get<bool>("center", true), scale = c.get<bool>("scale", true);
   double eps = c.get<double>("epsilon", 1e-3);
-  std::size_t ch = in.back();
+  std::size_t ch = cf ? in.front() : in.back();
   std::size_t i = 0;
   std::vector<double> gamma(ch, 1.0), beta(ch, 0.0);
   auto take = [&](const char* what) {
@@ -149,6 +154,7 @@ void batchnorm(LayerCtx& c) {
   ir::Node n = c.node("batchnorm");
   n.shape = in;
   n.attr["n_filt"] = ch;
+  if (cf) n.attr["channels_first"] = true;
   n.weights["scale"] = std::move(s);
   n.weights["bias"] = std::move(b);
   c.emit(std::move(n));

@@ -117,7 +117,7 @@ ir::Node spatial_node(LayerCtx& c, const char* op, const Geom& g, std::size_t ou
 }
 
 void zero_pad(LayerCtx& c, int rank) {
-  Geom g = spatial::input_geom(c, rank, rank == 2 && spatial::channels_first(c));
+  Geom g = spatial::input_geom(c, rank, spatial::channels_first(c));
   auto p = amounts(c, "padding", rank);
   ir::Node n = spatial_node(c, "zero_pad", g, g.h + p[0].first + p[0].second, g.w + p[1].first + p[1].second);
   n.attr["top"] = p[0].first;
@@ -126,7 +126,7 @@ void zero_pad(LayerCtx& c, int rank) {
 }
 
 void crop(LayerCtx& c, int rank) {
-  Geom g = spatial::input_geom(c, rank, rank == 2 && spatial::channels_first(c));
+  Geom g = spatial::input_geom(c, rank, spatial::channels_first(c));
   auto p = amounts(c, "cropping", rank);
   if (p[0].first + p[0].second >= g.h + (rank == 1 ? 1 : 0) || p[1].first + p[1].second >= g.w)
     throw c.error("cropping removes the whole input " + ir::shape_str(c.in_shape()));
@@ -137,8 +137,8 @@ void crop(LayerCtx& c, int rank) {
 }
 
 void upsample(LayerCtx& c, int rank) {
-  Geom g = spatial::input_geom(c, rank, rank == 2 && spatial::channels_first(c));
-  std::vector<std::size_t> s = spatial::pair(c, rank == 1 ? "size" : "size", rank, json(2));
+  Geom g = spatial::input_geom(c, rank, spatial::channels_first(c));
+  std::vector<std::size_t> s = spatial::pair(c, "size", rank, json(2));
   std::string interp = c.get<std::string>("interpolation", "nearest");
   if (interp != "nearest")
     throw c.error("interpolation '" + interp + "' is not supported (only 'nearest')");

@@ -1,0 +1,143 @@
+// Convolutions in io_parallel form, on row-major channels_last tensors. A 1D layer is a 2D layer of height 1.
+//   conv2d:           Conv1D/Conv2D (strides, dilation, zero padding, groups); DepthwiseConv (groups = channels,
+//                     the depthwise kernel (kh, kw, C, dm) is exactly a grouped kernel (kh, kw, 1, C*dm));
+//                     the pointwise half of SeparableConv.
+//   conv2d_transpose: Conv1DTranspose/Conv2DTranspose.
+// Arithmetic is dense.h's: each product is cast to accum_t and accumulated in accum_t (starting from the bias);
+// the sum is then cast to the result type.
+#ifndef KML_CONV_H_
+#define KML_CONV_H_
+
+#include "kml/common.h"
+
+namespace kml {
+
+struct conv_config {
+  // Input (in_h, in_w, n_chan), output (out_h, out_w, n_filt).
+  static const unsigned in_h = 1;
+  static const unsigned in_w = 1;
+  static const unsigned n_chan = 1;
+  static const unsigned out_h = 1;
+  static const unsigned out_w = 1;
+  static const unsigned n_filt = 1;
+  static const unsigned filt_h = 1;
+  static const unsigned filt_w = 1;
+  static const unsigned stride_h = 1;
+  static const unsigned stride_w = 1;
+  static const unsigned dilation_h = 1;
+  static const unsigned dilation_w = 1;
+  // Zeros added before the first row / column (the padding after follows from the output size).
+  static const unsigned pad_top = 0;
+  static const unsigned pad_left = 0;
+  // Channels and filters split into `groups` independent groups (n_chan / groups inputs each).
+  static const unsigned groups = 1;
+  static const unsigned reuse_factor = 1;
+  static const bool resource = false;
+  typedef float accum_t;
+  typedef float weight_t;
+  typedef float bias_t;
+};
+
+// weights: (filt_h, filt_w, n_chan / groups, n_filt) row-major; biases: n_filt.
+template <class data_T, class res_T, typename CONFIG_T>
+void conv2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
+            res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_filt],
+            const typename CONFIG_T::weight_t
+                weights[CONFIG_T::filt_h * CONFIG_T::filt_w * (CONFIG_T::n_chan / CONFIG_T::groups) * CONFIG_T::n_filt],
+            const typename CONFIG_T::bias_t biases[CONFIG_T::n_filt]) {
+#pragma HLS INLINE
+  const unsigned cpg = CONFIG_T::n_chan / CONFIG_T::groups;  // input channels per group
+  const unsigned fpg = CONFIG_T::n_filt / CONFIG_T::groups;  // filters per group
+  typename CONFIG_T::accum_t acc[CONFIG_T::n_filt];
+#pragma HLS ARRAY_PARTITION variable = acc complete
+OutRows:
+  for (unsigned oh = 0; oh < CONFIG_T::out_h; oh++) {
+  OutCols:
+    for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++) {
+    ResetAccum:
+      for (unsigned f = 0; f < CONFIG_T::n_filt; f++) acc[f] = biases[f];
+    KernelRows:
+      for (unsigned kh = 0; kh < CONFIG_T::filt_h; kh++) {
+        const int ih = int(oh * CONFIG_T::stride_h + kh * CONFIG_T::dilation_h) - int(CONFIG_T::pad_top);
+        if (ih < 0 || ih >= int(CONFIG_T::in_h)) continue;  // zero padding
+      KernelCols:
+        for (unsigned kw = 0; kw < CONFIG_T::filt_w; kw++) {
+          const int iw = int(ow * CONFIG_T::stride_w + kw * CONFIG_T::dilation_w) - int(CONFIG_T::pad_left);
+          if (iw < 0 || iw >= int(CONFIG_T::in_w)) continue;
+          const data_T* x = &data[(unsigned(ih) * CONFIG_T::in_w + unsigned(iw)) * CONFIG_T::n_chan];
+          const typename CONFIG_T::weight_t* w = &weights[(kh * CONFIG_T::filt_w + kw) * cpg * CONFIG_T::n_filt];
+        Groups:
+          for (unsigned g = 0; g < CONFIG_T::groups; g++) {
+          Channels:
+            for (unsigned cc = 0; cc < cpg; cc++) {
+              const data_T xv = x[g * cpg + cc];
+              const typename CONFIG_T::weight_t* wr = &w[cc * CONFIG_T::n_filt + g * fpg];
+            Filters:
+              for (unsigned ff = 0; ff < fpg; ff++) {
+                typename CONFIG_T::accum_t prod = xv * wr[ff];
+                acc[g * fpg + ff] += prod;
+              }
+            }
+          }
+        }
+      }
+      res_T* out = &res[(oh * CONFIG_T::out_w + ow) * CONFIG_T::n_filt];
+    Result:
+      for (unsigned f = 0; f < CONFIG_T::n_filt; f++) out[f] = acc[f];
+    }
+  }
+}
+
+// Transposed convolution: input (in_h, in_w, n_chan), output (out_h, out_w, n_filt), kernel
+// (filt_h, filt_w, n_filt, n_chan) as Keras stores it. Input pixel (ih, iw) spreads over the output positions
+// (ih * stride + k * dilation - pad); computed here as a gather per output position.
+template <class data_T, class res_T, typename CONFIG_T>
+void conv2d_transpose(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
+                      res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_filt],
+                      const typename CONFIG_T::weight_t
+                          weights[CONFIG_T::filt_h * CONFIG_T::filt_w * CONFIG_T::n_filt * CONFIG_T::n_chan],
+                      const typename CONFIG_T::bias_t biases[CONFIG_T::n_filt]) {
+#pragma HLS INLINE
+  typename CONFIG_T::accum_t acc[CONFIG_T::n_filt];
+#pragma HLS ARRAY_PARTITION variable = acc complete
+OutRows:
+  for (unsigned oh = 0; oh < CONFIG_T::out_h; oh++) {
+  OutCols:
+    for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++) {
+    ResetAccum:
+      for (unsigned f = 0; f < CONFIG_T::n_filt; f++) acc[f] = biases[f];
+    KernelRows:
+      for (unsigned kh = 0; kh < CONFIG_T::filt_h; kh++) {
+        const int th = int(oh + CONFIG_T::pad_top) - int(kh * CONFIG_T::dilation_h);
+        if (th < 0 || th % int(CONFIG_T::stride_h) != 0) continue;
+        const unsigned ih = unsigned(th) / CONFIG_T::stride_h;
+        if (ih >= CONFIG_T::in_h) continue;
+      KernelCols:
+        for (unsigned kw = 0; kw < CONFIG_T::filt_w; kw++) {
+          const int tw = int(ow + CONFIG_T::pad_left) - int(kw * CONFIG_T::dilation_w);
+          if (tw < 0 || tw % int(CONFIG_T::stride_w) != 0) continue;
+          const unsigned iw = unsigned(tw) / CONFIG_T::stride_w;
+          if (iw >= CONFIG_T::in_w) continue;
+          const data_T* x = &data[(ih * CONFIG_T::in_w + iw) * CONFIG_T::n_chan];
+          const typename CONFIG_T::weight_t* w =
+              &weights[(kh * CONFIG_T::filt_w + kw) * CONFIG_T::n_filt * CONFIG_T::n_chan];
+        Filters:
+          for (unsigned f = 0; f < CONFIG_T::n_filt; f++) {
+          Channels:
+            for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
+              typename CONFIG_T::accum_t prod = x[c] * w[f * CONFIG_T::n_chan + c];
+              acc[f] += prod;
+            }
+          }
+        }
+      }
+      res_T* out = &res[(oh * CONFIG_T::out_w + ow) * CONFIG_T::n_filt];
+    Result:
+      for (unsigned f = 0; f < CONFIG_T::n_filt; f++) out[f] = acc[f];
+    }
+  }
+}
+
+}  // namespace kml
+
+#endif

@@ -1,0 +1,89 @@
+// Op emitters for the data-movement ops: transpose, repeat, zero_pad, crop, upsample (template kml/reshape.h).
+#include <sstream>
+
+#include "emit/emitter.h"
+#include "util/error.h"
+
+namespace kml::emit {
+namespace {
+
+std::string u(std::size_t v) { return std::to_string(v) + "u"; }
+
+std::string call(const NodeNames& nn, const char* fn) {
+  return std::string("kml::") + fn + "<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" +
+         nn.in_vars[0] + ", " + nn.out_var + ");";
+}
+
+NodeCode transpose(const NodeNames& nn, const Config&) {
+  const ir::Node& n = *nn.node;
+  std::vector<std::size_t> perm = n.attr.at("perm").get<std::vector<std::size_t>>();
+  const ir::Shape& out = n.shape;
+  std::size_t r = out.size();
+  if (perm.size() != r || r > 4)
+    throw Error("internal: transpose of rank " + std::to_string(r) + " (layer '" + n.keras_name + "') is not supported");
+  ir::Shape in(r);
+  for (std::size_t i = 0; i < r; ++i) in[perm[i]] = out[i];
+  std::vector<std::size_t> in_stride(r, 1);
+  for (std::size_t i = r; i-- > 1;) in_stride[i - 1] = in_stride[i] * in[i];
+  // Output axis i reads input axis perm[i]; pad to rank 4 with leading size-1 axes.
+  std::size_t d[4] = {1, 1, 1, 1}, s[4] = {0, 0, 0, 0};
+  for (std::size_t i = 0; i < r; ++i) {
+    d[4 - r + i] = out[i];
+    s[4 - r + i] = in_stride[perm[i]];
+  }
+  NodeCode c;
+  c.includes = {"kml/reshape.h"};
+  std::ostringstream o;
+  o << "struct " << nn.config() << " : kml::transpose_config {\n"
+    << "  static const unsigned d0 = " << u(d[0]) << ", d1 = " << u(d[1]) << ", d2 = " << u(d[2]) << ", d3 = " << u(d[3])
+    << ";\n"
+    << "  static const unsigned s0 = " << u(s[0]) << ", s1 = " << u(s[1]) << ", s2 = " << u(s[2]) << ", s3 = " << u(s[3])
+    << ";\n"
+    << "  static const unsigned n_in = " << u(ir::shape_size(out)) << ";\n"
+    << "};\n";
+  c.config = o.str();
+  c.call = call(nn, "transpose");
+  return c;
+}
+
+NodeCode repeat(const NodeNames& nn, const Config&) {
+  const ir::Node& n = *nn.node;
+  NodeCode c;
+  c.includes = {"kml/reshape.h"};
+  std::ostringstream o;
+  o << "struct " << nn.config() << " : kml::repeat_config {\n"
+    << "  static const unsigned n_in = " << u(n.attr.at("n_in").get<std::size_t>()) << ";\n"
+    << "  static const unsigned n = " << u(n.attr.at("n").get<std::size_t>()) << ";\n"
+    << "};\n";
+  c.config = o.str();
+  c.call = call(nn, "repeat");
+  return c;
+}
+
+OpEmitter resize(const char* fn) {
+  return [fn](const NodeNames& nn, const Config&) {
+    const ir::Node& n = *nn.node;
+    NodeCode c;
+    c.includes = {"kml/reshape.h"};
+    std::ostringstream o;
+    o << "struct " << nn.config() << " : kml::resize_config {\n";
+    for (const char* k : {"in_h", "in_w", "n_chan", "out_h", "out_w", "top", "left", "size_h", "size_w"})
+      if (n.attr.contains(k)) o << "  static const unsigned " << k << " = " << u(n.attr.at(k).get<std::size_t>()) << ";\n";
+    o << "};\n";
+    c.config = o.str();
+    c.call = call(nn, fn);
+    return c;
+  };
+}
+
+}  // namespace
+
+void register_reshape_emitters(EmitterRegistry& r) {
+  r.add("transpose", transpose);
+  r.add("repeat", repeat);
+  r.add("zero_pad", resize("zero_pad2d"));
+  r.add("crop", resize("crop2d"));
+  r.add("upsample", resize("upsample2d"));
+}
+
+}  // namespace kml::emit
