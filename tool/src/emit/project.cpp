@@ -23,6 +23,9 @@ EmitterRegistry& EmitterRegistry::instance() {
   static EmitterRegistry r = [] {
     EmitterRegistry reg;
     register_core_emitters(reg);
+    register_merge_emitters(reg);
+    register_recurrent_emitters(reg);
+    register_attention_emitters(reg);
     register_quant_emitters(reg);
     register_conv_emitters(reg);
     register_reshape_emitters(reg);

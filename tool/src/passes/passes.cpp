@@ -1,5 +1,6 @@
 #include "passes/passes.h"
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -80,6 +81,12 @@ namespace {
 std::vector<std::string> roles_of(const ir::Node& n) {
   if (n.op == "dense") return {"result", "accum", "weight", "bias"};
   if (n.op == "batchnorm") return {"result", "scale", "bias"};
+  if (n.op == "merge" || n.op == "einsum") return {"result", "accum"};
+  if (n.op == "einsum_dense") return {"result", "accum", "weight", "bias"};
+  if (n.op == "layernorm") return {"result", "scale", "bias", "table"};
+  if (n.op == "l2_normalize") return {"result", "table"};
+  if (n.op == "embedding") return {"result", "weight"};
+  if (n.op == "rnn") return {"result", "accum", "state", "weight", "recurrent_weight", "bias", "table"};
   if (n.op == "conv" || n.op == "conv_transpose") return {"result", "accum", "weight", "bias"};
   if (n.op == "pool" || n.op == "global_pool") return {"result", "accum"};
   if (n.op == "activation") {
@@ -88,6 +95,23 @@ std::vector<std::string> roles_of(const ir::Node& n) {
     return {"result", "table", "param"};
   }
   return {"result"};
+}
+
+// An input read only by Embedding layers holds integer ids: unless the layer name or type sets its precision
+// (or the model is float), it gets an unsigned integer type wide enough for the largest input_dim.
+void embedding_input_precision(ir::Graph& g, const Config& cfg, ir::Node& n, const std::vector<std::string>& names,
+                               const std::vector<std::string>& types) {
+  std::size_t vocab = 0;
+  for (ir::Node* c : g.consumers(n.name)) {
+    if (c->op != "embedding") return;
+    vocab = std::max<std::size_t>(vocab, c->attr.value("input_dim", std::size_t(0)));
+  }
+  if (vocab == 0 || n.types.at("result").is_float()) return;
+  int bits = 1;
+  while ((std::size_t(1) << bits) < vocab) ++bits;
+  Config by_layer = cfg;
+  by_layer.model = LayerSettings{};
+  n.types["result"] = by_layer.precision(std::vector<std::string>{"result"}, names, types, Precision::fixed(bits, bits, false));
 }
 
 }  // namespace
@@ -132,6 +156,7 @@ void apply_config(ir::Graph& g, const Config& cfg) {
                     role + "' = \"auto\" is not supported for " + n.op + " layers");
       n.types[role] = p;
     }
+    if (n.op == "input") embedding_input_precision(g, cfg, n, names, types);
     n.reuse_factor = cfg.setting(&LayerSettings::reuse_factor, names, types, 1);
     n.strategy = cfg.setting(&LayerSettings::strategy, names, types, std::string("latency"));
     n.settings["table_size"] = cfg.setting(&LayerSettings::table_size, names, types, 1024);

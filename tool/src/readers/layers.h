@@ -63,6 +63,9 @@ class LayerRegistry {
 
 // Built-in handler groups (each defined in its own file under readers/layers_*.cpp).
 void register_core_layers(LayerRegistry& r);
+void register_merge_layers(LayerRegistry& r);      // layers_merge.cpp
+void register_recurrent_layers(LayerRegistry& r);  // layers_recurrent.cpp
+void register_attention_layers(LayerRegistry& r);  // layers_attention.cpp
 void register_hgq_layers(LayerRegistry& r);        // layers_hgq.cpp (HGQ2 and HGQ v1 proxy models)
 void register_qkeras_layers(LayerRegistry& r);     // layers_qkeras.cpp
 void register_conv_layers(LayerRegistry& r);     // layers_conv.cpp
