@@ -3,6 +3,7 @@
 #define KML_DENSE_H_
 
 #include "kml/common.h"
+#include "kml/dense_resource.h"
 
 namespace kml {
 
@@ -45,6 +46,24 @@ Result:
   }
 }
 
+// Latency (fully parallel) or Resource (reuse factor > 1, dense_resource.h): bit-identical results.
+template <class data_T, class res_T, typename CONFIG_T, bool resource>
+struct dense_row_impl {
+  static void run(const data_T* data, res_T* res, const typename CONFIG_T::weight_t* weights,
+                  const typename CONFIG_T::bias_t* biases) {
+#pragma HLS INLINE
+    dense_row<data_T, res_T, CONFIG_T>(data, res, weights, biases);
+  }
+};
+template <class data_T, class res_T, typename CONFIG_T>
+struct dense_row_impl<data_T, res_T, CONFIG_T, true> {
+  static void run(const data_T* data, res_T* res, const typename CONFIG_T::weight_t* weights,
+                  const typename CONFIG_T::bias_t* biases) {
+#pragma HLS INLINE
+    dense_row_resource<data_T, res_T, CONFIG_T>(data, res, weights, biases);
+  }
+};
+
 template <class data_T, class res_T, typename CONFIG_T>
 void dense(const data_T data[CONFIG_T::n_rows * CONFIG_T::n_in], res_T res[CONFIG_T::n_rows * CONFIG_T::n_out],
            const typename CONFIG_T::weight_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
@@ -53,7 +72,8 @@ void dense(const data_T data[CONFIG_T::n_rows * CONFIG_T::n_in], res_T res[CONFI
 #pragma HLS ALLOCATION operation instances = mul limit = (CONFIG_T::n_in * CONFIG_T::n_out) / CONFIG_T::reuse_factor
 Rows:
   for (unsigned r = 0; r < CONFIG_T::n_rows; r++) {
-    dense_row<data_T, res_T, CONFIG_T>(data + r * CONFIG_T::n_in, res + r * CONFIG_T::n_out, weights, biases);
+    dense_row_impl<data_T, res_T, CONFIG_T, (CONFIG_T::resource && (CONFIG_T::reuse_factor > 1))>::run(
+        data + r * CONFIG_T::n_in, res + r * CONFIG_T::n_out, weights, biases);
   }
 }
 

@@ -81,6 +81,12 @@ struct Parser {
         if (im != "stable" && im != "latency" && im != "argmax")
           throw err(v, "'" + full + "' must be \"stable\", \"latency\" or \"argmax\"");
         s.implementation = im;
+      } else if (key == "fifo_depth") {
+        s.fifo_depth = positive_int(v, full);
+      } else if (key == "max_precision") {
+        Precision mp = prec(v, full);
+        if (mp.kind != Precision::Kind::Fixed) throw err(v, "'" + full + "' must be a fixed-point type (ap_fixed<W,I>)");
+        s.max_precision = mp;
       } else if (!extra.count(key)) {
         throw err(v, "unknown key '" + full + "'");
       }

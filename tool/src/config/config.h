@@ -18,6 +18,8 @@ struct LayerSettings {
   std::optional<int> table_size;
   std::optional<bool> trace;
   std::optional<std::string> implementation;  // softmax: "stable" | "latency" | "argmax"
+  std::optional<int> fifo_depth;              // io_stream: depth of the layer's output FIFO
+  std::optional<Precision> max_precision;     // precision = "auto": the widest type it may choose
 };
 
 struct Config {

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "passes/quantizers.h"
+#include "passes/precision_inference.h"
+#include "passes/reuse.h"
 #include "util/error.h"
 
 namespace kml::passes {
@@ -151,9 +153,8 @@ void apply_config(ir::Graph& g, const Config& cfg) {
       std::vector<std::string> lookup = {role};
       if (role == "exp_table" || role == "inv_table") lookup.push_back("table");  // "table" covers both
       Precision p = cfg.precision(lookup, names, types, fallback);
-      if (p.is_auto())
-        throw Error((cfg.file.empty() ? std::string("config") : cfg.file) + ": layer '" + n.keras_name + "': precision '" +
-                    role + "' = \"auto\" is not supported for " + n.op + " layers");
+      // "auto" is resolved by infer_precisions() where it can be, else it means the built-in default.
+      if (p.is_auto() && !auto_precision_supported(n, role)) p = fallback;
       n.types[role] = p;
     }
     if (n.op == "input") embedding_input_precision(g, cfg, n, names, types);
@@ -177,6 +178,8 @@ void run_passes(ir::Graph& g, const Config& cfg, const Options& opt) {
   g.sort();
   apply_config(g, cfg);
   quantizer_precisions(g, cfg);  // quantized models: types from the quantizers (passes/quantizers.cpp)
+  infer_precisions(g, cfg, std::cerr);
+  validate_reuse_factors(g, std::cerr);
 }
 
 }  // namespace kml::passes
