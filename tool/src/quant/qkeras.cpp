@@ -462,6 +462,7 @@ QKerasQuantizer::Activation QKerasQuantizer::activation() const {
 double QKerasQuantizer::apply(double x) const {
   Activation a = activation();
   if (a.kind == Kind::Step) {
+    x = static_cast<float>(x);  // QKeras compares in float32
     if (a.pos_strict ? x > a.pos_t : x >= a.pos_t) return a.v_pos;
     if (a.has_neg && (a.neg_strict ? x < a.neg_t : x <= a.neg_t)) return a.v_neg;
     return a.v_mid;
