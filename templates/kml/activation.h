@@ -28,80 +28,88 @@ struct activ_config {
 // ---------------------------------------------------------------------------------------------------
 // Unary functions evaluated exactly (float mode) or through a table (fixed point).
 namespace fn {
-// `above`: 0 = clamp to the last table entry, 1 = identity (asymptotically linear functions).
-struct sigmoid {
+struct base {
+  static const bool rational = false;
+  static double slope() { return 1.0; }
+};
+// `above`: what x >= hi() gives: 0 = the last table entry (functions that saturate), 1 = x (functions that
+// become the identity), 2 = slope() * x (functions linear for x >= 0, tabulated over [lo, 0) only).
+// `rational`: fixed-point types compute the function exactly with one division instead of a table.
+struct sigmoid : base {
   static double f(double x, double) { return 1.0 / (1.0 + std::exp(-x)); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 0;
 };
-struct tanh_ {
+struct tanh_ : base {
   static double f(double x, double) { return std::tanh(x); }
   static double lo() { return -4; }
   static double hi() { return 4; }
   static const int above = 0;
 };
-struct softplus {
+struct softplus : base {
   static double f(double x, double) { return x > 30 ? x : std::log1p(std::exp(x)); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 1;
 };
-struct softsign {
+struct softsign : base {
   static double f(double x, double) { return x / (1.0 + std::fabs(x)); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 0;
+  static const bool rational = true;
 };
-struct elu {
+struct elu : base {
   static double f(double x, double a) { return x >= 0 ? x : a * std::expm1(x); }
   static double lo() { return -8; }
   static double hi() { return 0; }
   static const int above = 1;
 };
-struct selu {
+struct selu : base {
   static double f(double x, double) {
     const double a = 1.6732632423543772848170429916717, s = 1.0507009873554804934193349852946;
     return x >= 0 ? s * x : s * a * std::expm1(x);
   }
   static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 0;
+  static double hi() { return 0; }
+  static const int above = 2;
+  static double slope() { return 1.0507009873554804934193349852946; }
 };
-struct silu {
+struct silu : base {
   static double f(double x, double) { return x / (1.0 + std::exp(-x)); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 1;
 };
-struct gelu {  // exact (erf) form, Keras' default approximate=False
+struct gelu : base {  // exact (erf) form, Keras' default approximate=False
   static double f(double x, double) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 1;
 };
-struct exponential {
+struct exponential : base {
   static double f(double x, double) { return std::exp(x); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 0;
 };
-struct hard_silu {
+struct hard_silu : base {
   static double f(double x, double) {
     double r = x + 3 < 0 ? 0 : (x + 3 > 6 ? 6 : x + 3);
     return x * r / 6.0;
   }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
+  static double lo() { return -4; }  // 0 below -3, x above 3: a table over [-4, 4) is enough
+  static double hi() { return 4; }
   static const int above = 1;
 };
-struct mish {
+struct mish : base {
   static double f(double x, double) { return x * std::tanh(x > 30 ? x : std::log1p(std::exp(x))); }
   static double lo() { return -8; }
   static double hi() { return 8; }
   static const int above = 1;
 };
-struct exp_ {
+struct exp_ : base {
   static double f(double x, double) { return std::exp(x); }
 };
 }  // namespace fn
@@ -126,10 +134,34 @@ inline int table_index(const data_T& x, double lo, double hi, bool& above) {
   return idx;
 }
 
+// The largest value a type holds (found by probing, so that it works for any ap_ type and for float), and
+// the smallest (0 for unsigned types).
+template <class T>
+inline double type_max() {
+  double p = 1;
+  while (p < 1e30 && to_double(T(p * 2)) == p * 2) p *= 2;
+  double m = p;
+  for (double b = p / 2; b > 1e-30 && b >= p / 1e12; b /= 2)
+    if (to_double(T(m + b)) == m + b) m += b;
+  return m;
+}
+template <class T>
+inline double type_min() {
+  if (to_double(T(-1)) != -1) return 0;  // unsigned (or no integer bit: handled as unsigned, conservatively)
+  double p = 1;
+  while (p < 1e30 && to_double(T(-p * 2)) == -p * 2) p *= 2;
+  return -p;
+}
+
+// Table entries are saturated to table_T's range (a wrapped entry would be badly wrong).
 template <class table_T, unsigned N, class F>
 inline void fill_table(table_T table[N], double lo, double hi, double param) {
   const double step = (hi - lo) / N;
-  for (unsigned k = 0; k < N; k++) table[k] = F::f(lo + (k + 0.5) * step, param);
+  const double tmax = type_max<table_T>(), tmin = type_min<table_T>();
+  for (unsigned k = 0; k < N; k++) {
+    double v = F::f(lo + (k + 0.5) * step, param);
+    table[k] = v > tmax ? tmax : (v < tmin ? tmin : v);
+  }
 }
 
 template <class data_T, class res_T, typename CONFIG_T, class F>
@@ -146,11 +178,26 @@ typename enable_if<!is_float<data_T>::value>::type unary(const data_T data[CONFI
     fill_table<typename CONFIG_T::table_t, CONFIG_T::table_size, F>(table, F::lo(), F::hi(), CONFIG_T::alpha);
     initialized = true;
   }
+  static const typename CONFIG_T::param_t slope = F::slope();
+  static const typename CONFIG_T::table_t res_max = type_max<res_T>() < type_max<typename CONFIG_T::table_t>()
+                                                        ? type_max<res_T>() : type_max<typename CONFIG_T::table_t>();
+  static const typename CONFIG_T::table_t res_min = type_min<res_T>() > type_min<typename CONFIG_T::table_t>()
+                                                        ? type_min<res_T>() : type_min<typename CONFIG_T::table_t>();
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
 #pragma HLS UNROLL
+    if (F::rational) {  // x / (1 + |x|) with enough fractional bits
+      typedef ap_fixed<48, 20> calc_t;
+      calc_t x = data[i];
+      calc_t d = x < 0 ? calc_t(1 - x) : calc_t(1 + x);
+      res[i] = x / d;
+      continue;
+    }
     bool above;
     int idx = table_index<data_T, CONFIG_T::table_size>(data[i], F::lo(), F::hi(), above);
     if (above && F::above == 1) res[i] = data[i];
+    else if (above && F::above == 2) res[i] = slope * data[i];
+    else if (table[idx] > res_max) res[i] = res_max;  // saturate rather than wrap (exponential, ...)
+    else if (table[idx] < res_min) res[i] = res_min;
     else res[i] = table[idx];
   }
 }
@@ -185,7 +232,7 @@ void relu_general(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) 
 #pragma HLS UNROLL
     const data_T x = data[i];
     if (CONFIG_T::has_max && x >= max_v) res[i] = max_v;
-    else if (x >= thr) res[i] = x;
+    else if (x > thr) res[i] = x;  // Keras: x > threshold keeps x
     else res[i] = slope * (x - thr);
   }
 }
