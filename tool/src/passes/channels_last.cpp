@@ -88,6 +88,29 @@ void channels_last(ir::Graph& g) {
   }
   g.sort();
 
+  // Move a transpose below an element-wise activation (layout does not matter to it), so that it can meet the
+  // next layer's transpose: conv -> to_cf -> relu -> to_cl -> conv becomes conv -> relu -> to_cf -> to_cl -> conv.
+  for (auto& np : g.nodes()) {
+    ir::Node& a = *np;
+    if (a.op != "activation" || a.inputs.size() != 1 || !a.weights.empty()) continue;
+    std::string fn = a.attr.value("fn", "");
+    if (fn == "softmax" || fn == "log_softmax" || fn == "prelu") continue;
+    ir::Node& t = g.at(a.inputs[0]);
+    if (t.op != "transpose" || !t.attr.value("synthetic", false) || is_output(g, t.name) ||
+        g.consumers(t.name).size() != 1)
+      continue;
+    std::string a_name = a.name, t_name = t.name;
+    a.inputs = t.inputs;
+    a.shape = g.at(t.inputs[0]).shape;
+    // The transpose now produces the activation layer's output (the transposed layer's own output is gone).
+    t.keras_output = a.keras_output;
+    t.keras_name = a.keras_name;
+    a.keras_output = false;
+    g.replace_uses(a_name, t_name);
+    g.at(t_name).inputs = {a_name};
+  }
+  g.sort();
+
   // Fold chains of transposes; drop the ones that compose to the identity.
   bool changed = true;
   while (changed) {
