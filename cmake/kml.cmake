@@ -105,6 +105,7 @@ function(_kml_failing_target name reason)
     COMMAND "${CMAKE_COMMAND}" -DKML_TARGET=${name} -DKML_REASON=${reason} -DKML_HLS_TOOL=${KML_HLS_TOOL}
             -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/scripts/KmlMissingTool.cmake"
     COMMAND "${CMAKE_COMMAND}" -E false
+    COMMENT "kml: ${name}"
     VERBATIM)
 endfunction()
 
@@ -322,6 +323,7 @@ function(kml_add_fpga_model target model config)
   # the tool with its output in logs/<step>.log, checks that the expected files appeared and copies
   # them into place atomically (temporary name + rename).
   macro(_kml_vendor_step step tool)
+    get_filename_component(tool_name "${tool}" NAME)
     add_custom_command(
       OUTPUT ${step_outputs}
       COMMAND "${CMAKE_COMMAND}"
@@ -332,7 +334,7 @@ function(kml_add_fpga_model target model config)
               -P "${helpers}/KmlVendorStep.cmake"
       DEPENDS ${step_depends} "${helpers}/KmlVendorStep.cmake"
       JOB_POOL kml_vendor_jobs
-      COMMENT "kml: ${target}: ${step} (${flow})"
+      COMMENT "kml: ${target}: ${step} (${tool_name})"
       VERBATIM)
   endmacro()
 

@@ -9,7 +9,7 @@ endforeach()
 file(REMOVE "${KML_OUTPUT}")
 foreach(f "${KML_CSIM}" "${KML_COSIM}")
   if(NOT EXISTS "${f}")
-    message(FATAL_ERROR "kml: ${KML_MODEL}_cosim: '${f}' does not exist")
+    message(FATAL_ERROR "kml: ${KML_MODEL}_cosim: an output file is missing\n  ${f}")
   endif()
 endforeach()
 
@@ -39,12 +39,14 @@ if(NOT h_csim STREQUAL h_cosim)
   if(NOT first STREQUAL "")
     string(SUBSTRING "${a}" 0 200 a)
     string(SUBSTRING "${b}" 0 200 b)
-    message(FATAL_ERROR "kml: ${KML_MODEL}_cosim: RTL co-simulation output differs from C simulation at sample "
-                        "${first} (of ${n_csim}):\n  csim:  ${a}\n  cosim: ${b}\n"
-                        "  (${KML_CSIM} vs ${KML_COSIM})")
+    message(FATAL_ERROR "kml: ${KML_MODEL}_cosim: RTL co-simulation differs from C simulation\n"
+                        "  first difference at sample ${first} of ${n_csim}:\n"
+                        "    csim:  ${a}\n    cosim: ${b}\n"
+                        "  C simulation: ${KML_CSIM}\n  co-simulation: ${KML_COSIM}")
   endif()
-  message(FATAL_ERROR "kml: ${KML_MODEL}_cosim: RTL co-simulation produced ${n_cosim} samples, C simulation "
-                      "${n_csim} (${KML_COSIM} vs ${KML_CSIM})")
+  message(FATAL_ERROR "kml: ${KML_MODEL}_cosim: RTL co-simulation differs from C simulation\n"
+                      "  co-simulation wrote ${n_cosim} samples, C simulation ${n_csim}\n"
+                      "  C simulation: ${KML_CSIM}\n  co-simulation: ${KML_COSIM}")
 endif()
 file(WRITE "${KML_OUTPUT}.tmp" "RTL co-simulation matches C simulation: ${n_csim} samples, sha256 ${h_csim}\n")
 file(RENAME "${KML_OUTPUT}.tmp" "${KML_OUTPUT}")

@@ -32,7 +32,7 @@ get_filename_component(log_dir "${KML_LOG}" DIRECTORY)
 file(MAKE_DIRECTORY "${log_dir}")
 file(LOCK "${KML_LOCK}" GUARD PROCESS TIMEOUT 172800 RESULT_VARIABLE lock_rc)
 if(NOT lock_rc EQUAL 0)
-  message(FATAL_ERROR "${what}: cannot lock ${KML_LOCK}: ${lock_rc}")
+  message(FATAL_ERROR "${what}: cannot lock the work directory\n  ${KML_LOCK}: ${lock_rc}")
 endif()
 
 foreach(path IN LISTS KML_DESTINATIONS KML_PRODUCTS)
@@ -66,7 +66,8 @@ endfunction()
 
 if(NOT rc EQUAL 0)
   _kml_log_tail(tail)
-  message(FATAL_ERROR "${what}: ${tool_name} failed (${rc}) after ${seconds} s. End of ${KML_LOG}:\n    ${tail}\n")
+  message(FATAL_ERROR "${what}: ${tool_name} failed (${rc}) after ${seconds} s\n"
+                      "  log: ${KML_LOG}\n  end of the log:\n    ${tail}\n")
 endif()
 
 set(missing "")
@@ -78,8 +79,8 @@ endforeach()
 if(missing)
   list(JOIN missing "\n  " missing_text)
   _kml_log_tail(tail)
-  message(FATAL_ERROR "${what}: ${tool_name} exited successfully but did not produce:\n  ${missing_text}\n"
-                      "End of ${KML_LOG}:\n    ${tail}\n")
+  message(FATAL_ERROR "${what}: ${tool_name} exited successfully but did not produce\n  ${missing_text}\n"
+                      "  log: ${KML_LOG}\n  end of the log:\n    ${tail}\n")
 endif()
 
 foreach(product destination IN ZIP_LISTS KML_PRODUCTS KML_DESTINATIONS)
