@@ -408,7 +408,7 @@ void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& inf
   for (std::size_t j = 0; j < L.outs.size(); ++j) api << (j ? ", " : "") << L.outs[j].size;
   api << "};\nconstexpr std::size_t total_input_size = " << total_in << ";\n"
       << "constexpr std::size_t total_output_size = " << total_out << ";\n\n"
-      << "// One sample: all inputs concatenated (total_input_size floats, row-major, channels_last) in, all\n"
+      << "// One sample: all inputs concatenated (total_input_size floats, row-major, Keras layout) in, all\n"
       << "// outputs concatenated out. Inputs are quantized to the model's input precision on the way in.\n"
       << "void predict(const float* in, float* out);\n"
       << "// One sample, one pointer per input / output.\n"
