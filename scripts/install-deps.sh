@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install kml's build dependencies from Debian's packages (skips what is already installed).
+set -euo pipefail
+pkgs=(cmake ninja-build g++ pkg-config libhdf5-dev nlohmann-json3-dev libtomlplusplus-dev catch2 libzip-dev
+      libcli11-dev libpugixml-dev hdf5-tools)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "kml: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
