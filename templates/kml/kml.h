@@ -6,6 +6,7 @@
 #include "kml/batchnorm.h"
 #include "kml/dense.h"
 #include "kml/einsum.h"
+#include "kml/max_sub.h"
 #include "kml/embedding.h"
 #include "kml/layernorm.h"
 #include "kml/merge.h"

@@ -27,6 +27,7 @@ EmitterRegistry& EmitterRegistry::instance() {
     register_merge_emitters(reg);
     register_recurrent_emitters(reg);
     register_attention_emitters(reg);
+    register_hgq_attention_emitters(reg);
     register_quant_emitters(reg);
     register_conv_emitters(reg);
     register_reshape_emitters(reg);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "passes/quantizers_attention.h"
 #include "quant/fixed.h"
 #include "util/error.h"
 
@@ -137,7 +138,10 @@ void quantize_tables(ir::Node& n, const FixedParams& p) {
 
 class Deriver {
  public:
-  Deriver(ir::Graph& g, const Config& cfg) : g_(g), cfg_(cfg) {}
+  Deriver(ir::Graph& g, const Config& cfg) : g_(g), cfg_(cfg) {
+    hooks_.range = [this](const std::string& name) -> const Range& { return ranges_[name]; };
+    hooks_.set_type = [this](ir::Node& n, const std::string& role, const Precision& p) { set_type(cfg_, n, role, p); };
+  }
 
   void run() {
     for (auto& np : g_.nodes()) {
@@ -158,6 +162,7 @@ class Deriver {
       else if (n.op == "pool" || n.op == "global_pool") r = pool(n);
       else if (n.op == "merge") r = merge(n);
       else if (n.op == "concatenate" || n.op == "zero_padding" || n.op == "cropping" || n.op == "upsampling") r = union_of(n);
+      else einsum_range(n, hooks_, r);  // einsum, einsum_dense, max_sub (quantizers_attention.cpp)
       if (r.known && r.size() != ir::shape_size(n.shape)) r = Range{};
       if (r.known && n.op != "input" && n.op != "reshape" && !(n.op == "transpose" && n.attr.value("synthetic", false))) {
         set_type(cfg_, n, "result", type_of(r));
@@ -578,6 +583,7 @@ class Deriver {
   ir::Graph& g_;
   const Config& cfg_;
   std::map<std::string, Range> ranges_;
+  RangeHooks hooks_;
 };
 
 }  // namespace

@@ -43,6 +43,7 @@ LayerRegistry& LayerRegistry::instance() {
     register_merge_layers(reg);
     register_recurrent_layers(reg);
     register_attention_layers(reg);
+    register_hgq_attention_layers(reg);
     register_hgq_layers(reg);
     register_qkeras_layers(reg);
     register_conv_layers(reg);

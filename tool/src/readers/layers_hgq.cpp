@@ -128,6 +128,8 @@ const json& qconf_body(const LayerCtx& c, const json& conf, const std::string& w
   throw c.error(what + ": cannot read quantizer config " + conf.dump().substr(0, 200));
 }
 
+}  // namespace
+
 // Read one HGQ2 quantizer: config + saved variables under `prefix` ("kq/quantizer/vars/"), broadcast to
 // `target` (the tensor it applies to; data lanes include the batch axis as 1).
 FixedParams hgq2_quantizer(const LayerCtx& c, const json& conf_json, const std::string& prefix, const ir::Shape& target,
@@ -207,6 +209,8 @@ ir::Tensor quantized(const ir::Tensor& t, const FixedParams& p) {
   for (std::size_t e = 0; e < r.size(); ++e) r.data[e] = p.apply(e, static_cast<float>(t.data[e]));
   return r;
 }
+
+namespace {
 
 const json& conf_of(const LayerCtx& c, const char* key) {
   const json& cfg = c.config();

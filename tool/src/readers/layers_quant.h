@@ -24,6 +24,16 @@ std::vector<double> broadcast_to(const LayerCtx& c, const std::vector<double>& v
 std::string delegate(LayerCtx& c, const std::string& keras_class, const std::vector<std::string>& inputs,
                      std::vector<NamedTensor> weights, const nlohmann::json* cfg = nullptr);
 
+// Read one HGQ2 quantizer (layers_hgq.cpp): its config (a QuantizerConfig dict) and its saved variables named
+// `prefix` + "0", "1", ... ("kq/quantizer/vars/"), broadcast to `target` (data lanes: the tensor with a leading
+// batch axis of 1). Throws a layer error naming `what` for unsupported settings.
+quant::FixedParams hgq2_quantizer(const LayerCtx& c, const nlohmann::json& conf, const std::string& prefix,
+                                  const ir::Shape& target, const std::string& what);
+// {1, s...}: a data-lane shape with its batch axis.
+ir::Shape with_batch(const ir::Shape& s);
+// `t` with `p` applied element-wise (weights quantized at conversion; values taken as float32 first).
+ir::Tensor quantized(const ir::Tensor& t, const quant::FixedParams& p);
+
 // Look up a weight by the end of its name ("kernel", "iq/quantizer/vars/0"); nullptr if absent.
 const ir::Tensor* find_weight(const LayerCtx& c, const std::string& suffix);
 
