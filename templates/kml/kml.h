@@ -5,6 +5,7 @@
 #include "kml/activation.h"
 #include "kml/batchnorm.h"
 #include "kml/dense.h"
+#include "kml/dense_po2.h"
 #include "kml/einsum.h"
 #include "kml/max_sub.h"
 #include "kml/embedding.h"

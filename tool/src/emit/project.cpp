@@ -28,6 +28,7 @@ EmitterRegistry& EmitterRegistry::instance() {
     register_recurrent_emitters(reg);
     register_attention_emitters(reg);
     register_hgq_attention_emitters(reg);
+    register_dense_po2_emitters(reg);
     register_quant_emitters(reg);
     register_conv_emitters(reg);
     register_reshape_emitters(reg);
