@@ -39,11 +39,15 @@ if(DEFINED WEIGHTS AND NOT WEIGHTS STREQUAL "")
   set(w_args --weights "${WEIGHTS}")
 endif()
 separate_arguments(convert_extra UNIX_COMMAND "${CONVERT_ARGS}")
+set(extra_includes)  # -DEXTRA_INCLUDES="dir1;dir2": template directories of plugins
+foreach(d ${EXTRA_INCLUDES})
+  list(APPEND extra_includes -I "${d}")
+endforeach()
 separate_arguments(check_extra UNIX_COMMAND "${CHECK_ARGS}")
 
 run("conversion" "${KML_CONVERT}" convert "${MODEL}" -o "${WORK}/prj" -n model ${cfg_args} ${w_args} ${convert_extra})
 run("testbench compilation" "${CXX}" -std=c++17 -O1 -w
-    -I "${WORK}/prj/firmware" -I "${TEMPLATES}" -I "${RUNTIME}"
+    -I "${WORK}/prj/firmware" -I "${TEMPLATES}" -I "${RUNTIME}" ${extra_includes}
     "${WORK}/prj/tb/testbench.cpp" "${WORK}/prj/firmware/model.cpp" -o "${WORK}/testbench")
 run("test data extraction" "${KML_CONVERT}" testdata "${IO}" --manifest "${WORK}/prj/kml_manifest.json" -o "${WORK}/inputs.dat")
 file(MAKE_DIRECTORY "${WORK}/trace")

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "convert.h"
+#include "plugin/plugin.h"
 #include "util/error.h"
 #include "version.h"
 
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
   conv->add_option("--depfile", co.depfile, "Write a Ninja depfile listing every input read");
   bool no_fuse = false;
   conv->add_flag("--no-fuse-batchnorm", no_fuse, "Keep BatchNormalization layers separate");
+  std::vector<std::string> plugins;
+  conv->add_option("--plugin", plugins, "Load a custom-layer plugin (shared library; repeatable, docs/extensions.md)");
   conv->add_flag("--timings", co.timings, "Print the time spent reading, transforming and writing");
 
   std::string io, manifest, out, results, reference, trace_dir;
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
   try {
     if (*conv) {
       co.fuse_batchnorm = !no_fuse;
+      for (const auto& p : plugins) kml::plugin::load(p);
       kml::convert(co);
     } else if (*td) {
       kml::write_testdata(io, manifest, out);

@@ -81,6 +81,8 @@ void fuse_batchnorm(ir::Graph& g) {
 namespace {
 
 std::vector<std::string> roles_of(const ir::Node& n) {
+  // Nodes of plugin ops declare their precision roles (docs/extensions.md).
+  if (n.attr.contains("precision_roles")) return n.attr["precision_roles"].get<std::vector<std::string>>();
   if (n.op == "dense") return {"result", "accum", "weight", "bias"};
   if (n.op == "batchnorm") return {"result", "scale", "bias"};
   if (n.op == "merge" || n.op == "einsum") return {"result", "accum"};

@@ -227,11 +227,21 @@ class GraphBuilder {
   }
 
   std::string call(const Layer& l, const std::vector<std::string>& ins) {
+    // Keras 3 serialises raw keras.ops calls of a functional model as operations of module keras.src.ops.*
+    // (their class names, e.g. "Add", may coincide with layer classes): refuse them before the registry lookup.
+    std::string module = l.whole->contains("module") && (*l.whole)["module"].is_string() ? (*l.whole)["module"].get<std::string>() : "";
+    if (module.rfind("keras.src.ops", 0) == 0 || module.rfind("keras.ops", 0) == 0)
+      throw file_error(file_, "layer '" + l.name + "' is a raw keras.ops operation (" + module + "." + l.cls +
+                                  "), not a layer, and cannot be converted; use the corresponding Keras layer "
+                                  "(e.g. keras.layers.Add for ops.add), or register a custom layer through kml's extension API");
     const LayerHandler* h = LayerRegistry::instance().find(l.cls);
     if (!h) {
       if (l.cls == "Lambda" || l.cls == "TFOpLambda" || l.cls == "SlicingOpLambda")
         throw file_error(file_, "layer '" + l.name + "' is a " + l.cls +
-                                    " layer, which holds arbitrary Python code and cannot be converted; "
+                                    (l.cfg->contains("function") && (*l.cfg)["function"].is_string()
+                                         ? " layer (" + (*l.cfg)["function"].get<std::string>() + ")"
+                                         : std::string(" layer")) +
+                                    ", which holds arbitrary Python code and cannot be converted; "
                                     "use the corresponding Keras layer, or register a custom layer through kml's extension API");
       throw file_error(file_, "layer '" + l.name + "' has unsupported class '" + l.cls +
                                   "'; register it through kml's extension API or replace it");

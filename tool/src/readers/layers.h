@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/graph.h"
-#include "readers/weights.h"
+#include "readers/named_tensor.h"
 #include "util/error.h"
 
 namespace kml::readers {

@@ -7,13 +7,9 @@
 
 #include "io/hdf5.h"
 #include "ir/graph.h"
+#include "readers/named_tensor.h"
 
 namespace kml::readers {
-
-struct NamedTensor {
-  std::string name;  // Keras 2: the variable name without ":0" (e.g. "dense/kernel"); Keras 3: "vars/0", "cell/vars/1"
-  ir::Tensor tensor;
-};
 
 class WeightStore {
  public:
