@@ -3,6 +3,8 @@
 #   kml_add_fpga_model(<target> <model> <config.toml>
 #                      [WEIGHTS <weights.h5>]     # Keras 2 JSON architecture + separate weights
 #                      [TEST_DATA <file.io.h5>]   # x0, x1, ... (and y0, ... as reference)
+#                      [CSIM_CHECKS <args>...]    # checks of the C simulation against y*, passed to
+#                                                 # `kml-convert results`: --tolerance T, --min-argmax F, --exact
 #                      [OUTPUT_DIR <dir>])        # work directory, default ${CMAKE_CURRENT_BINARY_DIR}/<target>
 #
 # Targets (X = <target>):
@@ -110,10 +112,15 @@ function(_kml_failing_target name reason)
 endfunction()
 
 function(kml_add_fpga_model target model config)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "")
-  set(usage "kml_add_fpga_model(<target> <model> <config.toml> [WEIGHTS <w.h5>] [TEST_DATA <f.io.h5>] [OUTPUT_DIR <dir>])")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "CSIM_CHECKS")
+  set(usage "kml_add_fpga_model(<target> <model> <config.toml> [WEIGHTS <w.h5>] [TEST_DATA <f.io.h5>] "
+            "[CSIM_CHECKS <args>...] [OUTPUT_DIR <dir>])")
+  string(JOIN "" usage ${usage})
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "kml_add_fpga_model(${target}): unexpected arguments '${arg_UNPARSED_ARGUMENTS}'\n  usage: ${usage}")
+  endif()
+  if(arg_CSIM_CHECKS AND NOT DEFINED arg_TEST_DATA)
+    message(FATAL_ERROR "kml_add_fpga_model(${target}): CSIM_CHECKS needs TEST_DATA\n  usage: ${usage}")
   endif()
   foreach(kw IN LISTS arg_KEYWORDS_MISSING_VALUES)
     message(FATAL_ERROR "kml_add_fpga_model(${target}): ${kw} needs a value\n  usage: ${usage}")
@@ -243,6 +250,11 @@ function(kml_add_fpga_model target model config)
       "-DKML_TESTBENCH=$<TARGET_FILE:${target}_tb>"
       "-DKML_MANIFEST=${manifest}"
       "-DKML_TEST_DATA=${test_data}")
+    if(arg_CSIM_CHECKS)
+      # '|'-separated: the arguments travel through a build command line and a CTest command.
+      list(JOIN arg_CSIM_CHECKS "|" checks)
+      list(APPEND csim_script_args "-DKML_CHECKS=${checks}")
+    endif()
     add_custom_command(
       OUTPUT "${csim_in}" "${csim_out}" "${csim_h5}"
       COMMAND "${CMAKE_COMMAND}" ${csim_script_args} "-DKML_DIR=${csim_dir}" "-DKML_RESULTS=${csim_h5}"
@@ -298,11 +310,18 @@ function(kml_add_fpga_model target model config)
 
   # Vendor scripts, regenerated whenever the project or a script template changes (written only when
   # their content changes, so an unchanged regeneration does not redo synthesis).  The fingerprint
-  # hashes the firmware and testbench sources: it is what the vendor steps depend on.
+  # hashes the firmware and testbench sources and kml's HLS templates they include: it is what the
+  # vendor steps depend on, besides their own script.
   if(flow STREQUAL "vitis")
     set(scripts "${scripts_dir}/hls_config.cfg")
+    foreach(step synth cosim export)
+      set(${step}_script "${scripts_dir}/hls_config.cfg")
+    endforeach()
   else()
     set(scripts "${scripts_dir}/synth.tcl" "${scripts_dir}/cosim.tcl" "${scripts_dir}/export.tcl")
+    foreach(step synth cosim export)
+      set(${step}_script "${scripts_dir}/${step}.tcl")
+    endforeach()
   endif()
   list(APPEND scripts "${scripts_dir}/vivado_synth.tcl")
   set(fingerprint "${scripts_dir}/sources.sha256")
@@ -315,7 +334,7 @@ function(kml_add_fpga_model target model config)
             "-DKML_VIVADO_DIR=${vivado_dir}" "-DKML_COSIM_INPUT=${csim_in}" "-DKML_COSIM_OUTPUT=${cosim_raw}"
             "-DKML_PART=${KML_PART}" "-DKML_CLOCK_PERIOD=${KML_CLOCK_PERIOD}" "-DKML_HLS_CFLAGS=${KML_HLS_CFLAGS}"
             -P "${helpers}/KmlVendorScripts.cmake"
-    DEPENDS "${manifest}" ${script_templates} "${helpers}/KmlVendorScripts.cmake"
+    DEPENDS "${manifest}" ${script_templates} ${converter_templates} "${helpers}/KmlVendorScripts.cmake"
     COMMENT "kml: vendor scripts for ${target} (${flow})"
     VERBATIM)
 
@@ -353,7 +372,7 @@ function(kml_add_fpga_model target model config)
   set(step_outputs "${reports_dir}/csynth.xml")
   set(step_outputs_copy ${step_outputs})
   set(step_products "${vendor_csynth}")
-  set(step_depends ${scripts} "${fingerprint}")
+  set(step_depends "${synth_script}" "${fingerprint}")
   _kml_vendor_step(synth "${synth_tool}")
   add_custom_target(${target}_synth DEPENDS "${reports_dir}/csynth.xml")
 
@@ -370,7 +389,7 @@ function(kml_add_fpga_model target model config)
     set(step_outputs "${reports_dir}/cosim.rpt" "${cosim_dir}/outputs.dat")
     set(step_outputs_copy ${step_outputs})
     set(step_products "${sol_dir}/sim/report/@TOP@_cosim.rpt" "${cosim_raw}")
-    set(step_depends ${scripts} "${fingerprint}" "${reports_dir}/csynth.xml" "${csim_in}")
+    set(step_depends "${cosim_script}" "${fingerprint}" "${reports_dir}/csynth.xml" "${csim_in}")
     _kml_vendor_step(cosim "${hls_run_exe}")
     add_custom_command(
       OUTPUT "${cosim_dir}/match.txt"
@@ -396,7 +415,7 @@ function(kml_add_fpga_model target model config)
   set(step_outputs "${work}/ip/component.xml")
   set(step_outputs_copy "${work}/ip")
   set(step_products "${vendor_ip}")
-  set(step_depends ${scripts} "${fingerprint}" "${reports_dir}/csynth.xml")
+  set(step_depends "${export_script}" "${fingerprint}" "${reports_dir}/csynth.xml")
   _kml_vendor_step(export "${hls_run_exe}")
   add_custom_target(${target}_export DEPENDS "${work}/ip/component.xml")
 

@@ -3,6 +3,7 @@
 # Every file is written under a temporary name and renamed when complete, and the old results are
 # removed first, so an interrupted or failed run never leaves anything that looks finished.
 # -D: KML_MODEL KML_CONVERT KML_TESTBENCH KML_MANIFEST KML_TEST_DATA KML_DIR KML_RESULTS
+#     [KML_CHECKS: '|'-separated extra arguments of `kml-convert results`, e.g. --min-argmax|0.95]
 foreach(var KML_MODEL KML_CONVERT KML_TESTBENCH KML_MANIFEST KML_TEST_DATA KML_DIR KML_RESULTS)
   if("${${var}}" STREQUAL "")
     message(FATAL_ERROR "KmlCsim.cmake: ${var} is not set")
@@ -16,10 +17,17 @@ file(MAKE_DIRECTORY "${KML_DIR}")
 get_filename_component(results_dir "${KML_RESULTS}" DIRECTORY)
 file(MAKE_DIRECTORY "${results_dir}")
 
+string(REPLACE "|" ";" checks "${KML_CHECKS}")
+
 function(_kml_csim_run what final tmp)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     file(REMOVE "${tmp}")
+    if(rc EQUAL 2 AND checks)
+      # kml-convert results: exit code 2 = the results were computed but fail the requested checks.
+      list(JOIN checks " " checks_text)
+      message(FATAL_ERROR "kml: ${KML_MODEL}_csim: the C simulation fails its checks (${checks_text})")
+    endif()
     message(FATAL_ERROR "kml: ${KML_MODEL}_csim: ${what} failed (${rc})")
   endif()
   if(NOT EXISTS "${tmp}")
@@ -36,4 +44,4 @@ get_filename_component(results_name "${KML_RESULTS}" NAME_WE)
 set(results_tmp "${results_dir}/${results_name}.tmp.h5")
 _kml_csim_run("collecting the results" "${KML_RESULTS}" "${results_tmp}"
   "${KML_CONVERT}" results --manifest "${KML_MANIFEST}" --results "${outputs}" --reference "${KML_TEST_DATA}"
-  -o "${results_tmp}")
+  -o "${results_tmp}" ${checks})

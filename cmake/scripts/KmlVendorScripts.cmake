@@ -1,6 +1,6 @@
 # cmake -P helper: writes the vendor scripts of one model from kml's templates/scripts/*.in and the
-# values in the generated project's kml_manifest.json, plus sources.sha256 (a hash of the firmware
-# and testbench sources).  Files are rewritten only when their content changes, so regenerating an
+# values in the generated project's kml_manifest.json, plus sources.sha256 (hashes of the firmware
+# and testbench sources and of kml's HLS templates).  Files are rewritten only when their content changes, so regenerating an
 # identical project does not make the vendor steps run again.
 # -D: KML_MODEL KML_FLOW KML_MANIFEST KML_PROJECT_DIR KML_TEMPLATES_DIR KML_OUT_DIR KML_PROJECT_NAME
 #     KML_COMPONENT_DIR KML_RTL_DIR KML_VIVADO_DIR KML_COSIM_INPUT KML_COSIM_OUTPUT
@@ -106,14 +106,21 @@ foreach(t IN LISTS templates)
   configure_file("${in}" "${KML_OUT_DIR}/${t}" @ONLY)
 endforeach()
 
-# Fingerprint of everything the vendor tools compile.
-file(GLOB_RECURSE sources LIST_DIRECTORIES false RELATIVE "${KML_PROJECT_DIR}"
-     "${KML_PROJECT_DIR}/firmware/*" "${KML_PROJECT_DIR}/tb/*")
-list(SORT sources)
+# Fingerprint of everything the vendor tools compile: the project's firmware and testbench, and kml's
+# HLS templates they include.
 set(fp "")
-foreach(f IN LISTS sources)
-  file(SHA256 "${KML_PROJECT_DIR}/${f}" h)
-  string(APPEND fp "${h}  ${f}\n")
+foreach(root "${KML_PROJECT_DIR}" "${KML_TEMPLATES_DIR}")
+  if(root STREQUAL KML_PROJECT_DIR)
+    set(patterns "${root}/firmware/*" "${root}/tb/*")
+  else()
+    set(patterns "${root}/kml/*")
+  endif()
+  file(GLOB_RECURSE sources LIST_DIRECTORIES false RELATIVE "${root}" ${patterns})
+  list(SORT sources)
+  foreach(f IN LISTS sources)
+    file(SHA256 "${root}/${f}" h)
+    string(APPEND fp "${h}  ${f}\n")
+  endforeach()
 endforeach()
 string(APPEND fp "part ${KML_PART}\nclock ${KML_CLOCK_PERIOD}\n")
 file(WRITE "${KML_OUT_DIR}/sources.sha256.tmp" "${fp}")

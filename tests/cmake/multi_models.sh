@@ -135,6 +135,11 @@ build "$b" -j3 --target jet_a_synth jet_b_synth jet_c_synth
 [[ $(wc -l <"$KML_STUB_LOG") -eq 1 ]] && grep -q "^vitis_hls	$b/sub/custom_c/hls	" "$KML_STUB_LOG" ||
   { cat "$KML_STUB_LOG"; fail "only jet_c should have been synthesized again"; }
 expect_noop "$b" jet_a_synth jet_b_synth jet_c_synth
+: >"$KML_STUB_LOG"
+printf '\n// changed\n' >>"$(find "$prefix" -path '*templates/kml/dense.h' -print -quit)"
+build "$b" -j3 --target jet_a_synth jet_b_synth jet_c_synth
+[[ $(grep -c 'scripts/synth.tcl$' "$KML_STUB_LOG") -eq 3 ]] ||
+  { cat "$KML_STUB_LOG"; fail "a changed HLS template must synthesize every model again"; }
 
 step "complete build after all this, then nothing to do"
 build "$b" -j3 >/dev/null
