@@ -30,6 +30,14 @@ set_property(CACHE KML_HLS_TOOL PROPERTY STRINGS auto vitis_hls vitis vitis_tcl 
 set(KML_XILINX_HLS "$ENV{XILINX_HLS}" CACHE PATH "Vitis HLS install root (holds bin/vitis_hls); default $XILINX_HLS")
 set(KML_XILINX_VITIS "$ENV{XILINX_VITIS}" CACHE PATH "Vitis install root (holds bin/v++, bin/vitis-run); default $XILINX_VITIS")
 set(KML_XILINX_VIVADO "$ENV{XILINX_VIVADO}" CACHE PATH "Vivado install root (holds bin/vivado); default $XILINX_VIVADO")
+# A hint left empty by an earlier configure follows the environment once the vendor's settings64.sh
+# has been sourced (an explicit value is never overridden).
+foreach(_kml_hint HLS VITIS VIVADO)
+  if("${KML_XILINX_${_kml_hint}}" STREQUAL "" AND NOT "$ENV{XILINX_${_kml_hint}}" STREQUAL "")
+    set_property(CACHE KML_XILINX_${_kml_hint} PROPERTY VALUE "$ENV{XILINX_${_kml_hint}}")
+  endif()
+endforeach()
+unset(_kml_hint)
 
 # Forget cached executables when the flow or a hint changed, so a new choice is not shadowed by the
 # result of an earlier search.
