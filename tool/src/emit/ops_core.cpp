@@ -105,7 +105,8 @@ NodeCode activation(const NodeNames& nn, const Config&) {
       << "  typedef " << nn.type("exp_table") << " exp_table_t;\n"
       << "  typedef " << nn.type("inv_table") << " inv_table_t;\n"
       << "  typedef " << nn.type("sum") << " sum_t;\n"
-      << "  static constexpr double sum_range = " << d(double(n_in)) << ";\n"
+      // Stable: the sum lies in [1, n_in]. Latency (no max subtraction): hls4ml's inverse-table range [0, 64).
+      << "  static constexpr double sum_range = " << d(impl == "latency" ? 64.0 : double(n_in)) << ";\n"
       << "};\n";
     c.config = s.str();
     c.call = "kml::softmax" + targs + ">" + args + ");";

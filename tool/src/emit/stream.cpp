@@ -250,7 +250,7 @@ StreamCode write_stream_top(const StreamModel& m) {
       call = replace_identifier(call, nn.in_vars[0], "x_row.data");
       call = replace_identifier(call, nn.out_var, "y_row.data");
       body << "Rows:\n  for (unsigned r = 0; r < " << u(rows) << "; r++) {\n"
-           << "#pragma HLS PIPELINE II = " << std::max(1, n.reuse_factor) << "\n"
+           << "#pragma HLS PIPELINE II = " << (n.op == "dense" ? std::max(1, n.reuse_factor) : 1) << "\n"
            << "    " << in.vec() << " x_row = in0.read();\n"
            << "#pragma HLS ARRAY_PARTITION variable = x_row.data complete\n"
            << "    " << out.vec() << " y_row;\n"

@@ -52,6 +52,14 @@ int exact_frac_bits(const std::vector<double>& v, int max_frac) {
   return max_frac;
 }
 
+// Upper bound of |w| once stored in type p: |w| if p holds it exactly, else |w| plus one LSB (any rounding).
+double stored_magnitude(double w, const Precision& p) {
+  if (p.kind != Precision::Kind::Fixed) return std::fabs(w);
+  double s = std::ldexp(w, p.fractional());
+  if (s == std::floor(s)) return std::fabs(w);
+  return std::fabs(w) + std::ldexp(1.0, -p.fractional());
+}
+
 struct Tensor {
   Precision type;
   double bound = kInf;  // max |value|
@@ -138,17 +146,15 @@ class Inference {
       if (autos.count("bias")) n.types["bias"] = from_values(n, "bias", b);
       const Precision& pw = n.types.at("weight");
       const Precision& pb = n.types.at("bias");
-      const double lsb_w = pw.is_float() ? 0 : std::ldexp(1.0, -pw.fractional());
-      const double lsb_b = pb.is_float() ? 0 : std::ldexp(1.0, -pb.fractional());
       const std::size_t n_out = b.size();
       const std::size_t n_chan = n.attr.value("n_chan", std::size_t(1));
       std::vector<double> sum(n_out, 0.0);
       for (std::size_t i = 0; i < k.size(); ++i) {
         std::size_t j = n.op == "conv_transpose" ? (i / n_chan) % n_out : i % n_out;
-        sum[j] += std::fabs(k[i]) + lsb_w;
+        sum[j] += stored_magnitude(k[i], pw);
       }
       double bound = 0;
-      for (std::size_t j = 0; j < n_out; ++j) bound = std::max(bound, std::fabs(b[j]) + lsb_b + sum[j] * in.bound);
+      for (std::size_t j = 0; j < n_out; ++j) bound = std::max(bound, stored_magnitude(b[j], pb) + sum[j] * in.bound);
       const int f_prod = pw.is_float() ? 0 : f_in + pw.fractional();
       const int f_acc = std::max(f_prod, pb.is_float() ? 0 : pb.fractional());
       if (autos.count("accum")) n.types["accum"] = make(n, "accum", int_bits_for(bound, f_acc), f_acc);
@@ -165,11 +171,9 @@ class Inference {
       if (autos.count("bias")) n.types["bias"] = from_values(n, "bias", b);
       const Precision& ps = n.types.at("scale");
       const Precision& pb = n.types.at("bias");
-      const double lsb_s = ps.is_float() ? 0 : std::ldexp(1.0, -ps.fractional());
-      const double lsb_b = pb.is_float() ? 0 : std::ldexp(1.0, -pb.fractional());
       double bound = 0;
       for (std::size_t c = 0; c < s.size(); ++c)
-        bound = std::max(bound, (std::fabs(s[c]) + lsb_s) * in.bound + std::fabs(b[c]) + lsb_b);
+        bound = std::max(bound, stored_magnitude(s[c], ps) * in.bound + stored_magnitude(b[c], pb));
       const int f = std::max(f_in + ps.fractional(), pb.fractional());
       if (autos.count("result")) n.types["result"] = make(n, "result", int_bits_for(bound, f), f);
       set_result(n, bound);
@@ -233,7 +237,7 @@ class Inference {
 
 }  // namespace
 
-Precision default_max_precision() { return Precision::fixed(32, 32); }
+Precision default_max_precision() { return Precision::fixed(40, 40); }
 
 bool auto_precision_supported(const ir::Node& n, const std::string& role) {
   if (n.op == "dense" || n.op == "conv" || n.op == "conv_transpose")

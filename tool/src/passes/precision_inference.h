@@ -8,7 +8,7 @@
 //   accum:               integer bits for the bound, fractional bits for exact products (F_in + F_weight);
 //   result:              the accumulator's type (Dense, Conv, BatchNorm), the input's type (ReLU family,
 //                        pooling), a [-1, 1] / [0, 1] type for bounded activations.
-// Widths are capped by max_precision (setting, default ap_fixed<32,32>): fractional bits go first; if the
+// Widths are capped by max_precision (setting, default ap_fixed<40,40>): fractional bits go first; if the
 // integer bits alone exceed the cap a warning says the layer may overflow.
 // Roles and ops not listed fall back to their built-in default type (apply_config, auto_precision_supported).
 #pragma once

@@ -49,8 +49,9 @@ std::optional<ReuseDims> reuse_dims(const ir::Node& n) {
   }
   if (n.op == "conv_transpose")
     return ReuseDims{get("filt_h", 1) * get("filt_w", 1) * get("n_chan", 1), get("n_filt", 1)};
-  if (n.op == "lstm" || n.op == "gru" || n.op == "simple_rnn") {
-    std::size_t gates = n.op == "lstm" ? 4 : n.op == "gru" ? 3 : 1;
+  if (n.op == "rnn" || n.op == "lstm" || n.op == "gru" || n.op == "simple_rnn") {
+    const std::string cell = n.op == "rnn" ? n.attr.value("cell", std::string()) : n.op;
+    std::size_t gates = cell == "lstm" ? 4 : cell == "gru" ? 3 : 1;
     std::size_t units = get("units", get("n_state", 0));
     std::size_t n_in = get("n_in", 0);
     if (units == 0 || n_in == 0) return std::nullopt;
