@@ -5,6 +5,8 @@
 #                      [TEST_DATA <file.io.h5>]   # x0, x1, ... (and y0, ... as reference)
 #                      [CSIM_CHECKS <args>...]    # checks of the C simulation against y*, passed to
 #                                                 # `kml-convert results`: --tolerance T, --min-argmax F, --exact
+#                      [PLUGINS <target|file>...] # custom-layer plugins for kml-convert (docs/extensions.md)
+#                      [TEMPLATE_DIRS <dir>...]   # their HLS headers: on every compile of the generated code
 #                      [OUTPUT_DIR <dir>])        # work directory, default ${CMAKE_CURRENT_BINARY_DIR}/<target>
 #
 # Targets (X = <target>):
@@ -112,9 +114,9 @@ function(_kml_failing_target name reason)
 endfunction()
 
 function(kml_add_fpga_model target model config)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "CSIM_CHECKS")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS")
   set(usage "kml_add_fpga_model(<target> <model> <config.toml> [WEIGHTS <w.h5>] [TEST_DATA <f.io.h5>] "
-            "[CSIM_CHECKS <args>...] [OUTPUT_DIR <dir>])")
+            "[CSIM_CHECKS <args>...] [PLUGINS <target|file>...] [TEMPLATE_DIRS <dir>...] [OUTPUT_DIR <dir>])")
   string(JOIN "" usage ${usage})
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "kml_add_fpga_model(${target}): unexpected arguments '${arg_UNPARSED_ARGUMENTS}'\n  usage: ${usage}")
@@ -208,12 +210,43 @@ function(kml_add_fpga_model target model config)
   if(weights)
     list(APPEND convert_args --weights "${weights}")
   endif()
+  # Extension API (docs/extensions.md): custom-layer plugins for the converter, and the directories of their
+  # HLS templates for every compile of the generated code.  A rebuilt plugin or an edited template
+  # regenerates the project.
+  set(plugin_depends "")
+  foreach(plugin IN LISTS arg_PLUGINS)
+    if(TARGET "${plugin}")
+      list(APPEND convert_args --plugin "$<TARGET_FILE:${plugin}>")
+      list(APPEND plugin_depends "${plugin}")
+    else()
+      _kml_absolute(plugin_path "${plugin}" "${CMAKE_CURRENT_SOURCE_DIR}")
+      if(NOT EXISTS "${plugin_path}")
+        message(FATAL_ERROR "kml_add_fpga_model(${target}): PLUGINS entry '${plugin}' is neither a target nor an existing file")
+      endif()
+      list(APPEND convert_args --plugin "${plugin_path}")
+      list(APPEND plugin_depends "${plugin_path}")
+    endif()
+  endforeach()
+  set(extra_template_dirs "")
+  foreach(dir IN LISTS arg_TEMPLATE_DIRS)
+    _kml_absolute(dir_abs "${dir}" "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT IS_DIRECTORY "${dir_abs}")
+      message(FATAL_ERROR "kml_add_fpga_model(${target}): TEMPLATE_DIRS entry '${dir}' is not a directory")
+    endif()
+    list(APPEND extra_template_dirs "${dir_abs}")
+    file(GLOB_RECURSE dir_headers LIST_DIRECTORIES false "${dir_abs}/*.h" "${dir_abs}/*.hpp")
+    list(APPEND plugin_depends ${dir_headers})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${dir_abs}")
+  endforeach()
+  # '|'-separated: the list travels through a build command line.
+  list(JOIN extra_template_dirs "|" extra_includes_joined)
   cmake_path(GET model FILENAME model_name)
   add_custom_command(
     OUTPUT "${manifest}"
     BYPRODUCTS ${generated}
     COMMAND kml::kml-convert ${convert_args}
     DEPENDS "${model}" "${config}" ${weights} "$<TARGET_FILE:kml::kml-convert>" ${converter_templates}
+            ${plugin_depends}
     DEPFILE "${depfile}"
     COMMENT "kml: generating the HLS project of ${target} from ${model_name}"
     VERBATIM)
@@ -227,7 +260,7 @@ function(kml_add_fpga_model target model config)
   add_dependencies(${target} ${target}_generate)
   target_include_directories(${target}
     PUBLIC "$<BUILD_INTERFACE:${proj}/include>"
-    PRIVATE "${proj}/firmware")
+    PRIVATE "${proj}/firmware" ${extra_template_dirs})
   target_link_libraries(${target} PRIVATE kml::templates Threads::Threads)
   if(TARGET kml::runtime)
     target_link_libraries(${target} PRIVATE kml::runtime)
@@ -236,7 +269,7 @@ function(kml_add_fpga_model target model config)
 
   add_executable(${target}_tb "${proj}/tb/testbench.cpp")
   add_dependencies(${target}_tb ${target}_generate)
-  target_include_directories(${target}_tb PRIVATE "${proj}/firmware")
+  target_include_directories(${target}_tb PRIVATE "${proj}/firmware" ${extra_template_dirs})
   target_link_libraries(${target}_tb PRIVATE ${target} kml::templates)
   if(TARGET kml::runtime)
     target_link_libraries(${target}_tb PRIVATE kml::runtime)
@@ -333,6 +366,7 @@ function(kml_add_fpga_model target model config)
             "-DKML_PROJECT_NAME=${prj_name}" "-DKML_COMPONENT_DIR=${component}" "-DKML_RTL_DIR=${vendor_rtl}"
             "-DKML_VIVADO_DIR=${vivado_dir}" "-DKML_COSIM_INPUT=${csim_in}" "-DKML_COSIM_OUTPUT=${cosim_raw}"
             "-DKML_PART=${KML_PART}" "-DKML_CLOCK_PERIOD=${KML_CLOCK_PERIOD}" "-DKML_HLS_CFLAGS=${KML_HLS_CFLAGS}"
+            "-DKML_EXTRA_INCLUDES=${extra_includes_joined}"
             -P "${helpers}/KmlVendorScripts.cmake"
     DEPENDS "${manifest}" ${script_templates} ${converter_templates} "${helpers}/KmlVendorScripts.cmake"
     COMMENT "kml: vendor scripts for ${target} (${flow})"

@@ -58,6 +58,10 @@ set(testbench "${KML_PROJECT_DIR}/${tb_rel}")
 # Vendor builds use the vendor's ap_fixed.h / hls_stream.h, so only the firmware directory and kml's
 # HLS templates are on the include path (never kml's host runtime).
 set(KML_CFLAGS "${KML_HLS_CFLAGS} -I${KML_PROJECT_DIR}/firmware -I${KML_TEMPLATES_DIR}")
+string(REPLACE "|" ";" extra_includes "${KML_EXTRA_INCLUDES}")
+foreach(dir IN LISTS extra_includes)  # TEMPLATE_DIRS of custom layers (extension API)
+  string(APPEND KML_CFLAGS " -I${dir}")
+endforeach()
 string(STRIP "${KML_CFLAGS}" KML_CFLAGS)
 set(KML_COSIM_ARGV "${KML_COSIM_INPUT} ${KML_COSIM_OUTPUT}")
 
