@@ -62,14 +62,14 @@ class EmitterRegistry {
 };
 
 void register_core_emitters(EmitterRegistry& r);
+void register_quant_emitters(EmitterRegistry& r);      // ops_quant.cpp
+void register_conv_emitters(EmitterRegistry& r);     // ops_conv.cpp
+void register_reshape_emitters(EmitterRegistry& r);  // ops_reshape.cpp
 void register_merge_emitters(EmitterRegistry& r);      // ops_merge.cpp
 void register_recurrent_emitters(EmitterRegistry& r);  // ops_recurrent.cpp
 void register_attention_emitters(EmitterRegistry& r);  // ops_attention.cpp
 void register_hgq_attention_emitters(EmitterRegistry& r);  // ops_hgq_attention.cpp
 void register_dense_po2_emitters(EmitterRegistry& r);  // ops_dense_po2.cpp (wraps the core dense emitter)
-void register_quant_emitters(EmitterRegistry& r);      // ops_quant.cpp
-void register_conv_emitters(EmitterRegistry& r);     // ops_conv.cpp
-void register_reshape_emitters(EmitterRegistry& r);  // ops_reshape.cpp
 
 // Format a value for a C++ initializer: exact, as short as possible.
 std::string literal(double v, bool as_float);

@@ -24,14 +24,14 @@ EmitterRegistry& EmitterRegistry::instance() {
   static EmitterRegistry r = [] {
     EmitterRegistry reg;
     register_core_emitters(reg);
+    register_quant_emitters(reg);
+    register_conv_emitters(reg);
+    register_reshape_emitters(reg);
     register_merge_emitters(reg);
     register_recurrent_emitters(reg);
     register_attention_emitters(reg);
     register_hgq_attention_emitters(reg);
     register_dense_po2_emitters(reg);
-    register_quant_emitters(reg);
-    register_conv_emitters(reg);
-    register_reshape_emitters(reg);
     return reg;
   }();
   return r;
@@ -139,12 +139,15 @@ std::string weights_header(const WeightArray& w) {
     s += (i % 8 == 0) ? "\n    " : " ";
     double v = w.tensor->data[i];
     if (std::isnan(v)) v = 0.0;
-    // float32 values (most weights) as float literals: short, and exactly the stored value.
+    // Whole numbers as integer literals (valid initialisers of integer, fixed and float arrays alike);
+    // other float32 values (most weights) as float literals: short, and exactly the stored value.
     const float f = static_cast<float>(v);
-    if (static_cast<double>(f) == v && std::isfinite(f)) {
+    if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) {
+      auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+      s.append(buf, r.ptr);
+    } else if (static_cast<double>(f) == v && std::isfinite(f)) {
       auto r = std::to_chars(buf, buf + sizeof buf, f);
       s.append(buf, r.ptr);
-      if (std::find(buf, r.ptr, '.') == r.ptr && std::find(buf, r.ptr, 'e') == r.ptr) s += ".0";
       s += 'f';
     } else {
       auto r = std::to_chars(buf, buf + sizeof buf, v);

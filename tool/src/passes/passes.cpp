@@ -4,9 +4,9 @@
 #include <iostream>
 #include <set>
 
-#include "passes/quantizers.h"
 #include "passes/precision_inference.h"
 #include "passes/reuse.h"
+#include "passes/quantizers.h"
 #include "util/error.h"
 
 namespace kml::passes {
@@ -85,14 +85,14 @@ std::vector<std::string> roles_of(const ir::Node& n) {
   if (n.attr.contains("precision_roles")) return n.attr["precision_roles"].get<std::vector<std::string>>();
   if (n.op == "dense") return {"result", "accum", "weight", "bias"};
   if (n.op == "batchnorm") return {"result", "scale", "bias"};
+  if (n.op == "conv" || n.op == "conv_transpose") return {"result", "accum", "weight", "bias"};
+  if (n.op == "pool" || n.op == "global_pool") return {"result", "accum"};
   if (n.op == "merge" || n.op == "einsum") return {"result", "accum"};
   if (n.op == "einsum_dense") return {"result", "accum", "weight", "bias"};
   if (n.op == "layernorm") return {"result", "scale", "bias", "table"};
   if (n.op == "l2_normalize") return {"result", "table"};
   if (n.op == "embedding") return {"result", "weight"};
   if (n.op == "rnn") return {"result", "accum", "state", "weight", "recurrent_weight", "bias", "table"};
-  if (n.op == "conv" || n.op == "conv_transpose") return {"result", "accum", "weight", "bias"};
-  if (n.op == "pool" || n.op == "global_pool") return {"result", "accum"};
   if (n.op == "activation") {
     std::string fn = n.attr.value("fn", "");
     if (fn == "softmax" || fn == "log_softmax") return {"result", "exp_table", "inv_table", "accum"};

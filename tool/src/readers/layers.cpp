@@ -40,14 +40,14 @@ LayerRegistry& LayerRegistry::instance() {
   static LayerRegistry r = [] {
     LayerRegistry reg;
     register_core_layers(reg);
-    register_merge_layers(reg);
-    register_recurrent_layers(reg);
-    register_attention_layers(reg);
-    register_hgq_attention_layers(reg);
     register_hgq_layers(reg);
     register_qkeras_layers(reg);
     register_conv_layers(reg);
     register_reshape_layers(reg);
+    register_merge_layers(reg);
+    register_recurrent_layers(reg);
+    register_attention_layers(reg);
+    register_hgq_attention_layers(reg);
     return reg;
   }();
   return r;

@@ -63,14 +63,14 @@ class LayerRegistry {
 
 // Built-in handler groups (each defined in its own file under readers/layers_*.cpp).
 void register_core_layers(LayerRegistry& r);
-void register_merge_layers(LayerRegistry& r);      // layers_merge.cpp
-void register_recurrent_layers(LayerRegistry& r);  // layers_recurrent.cpp
-void register_attention_layers(LayerRegistry& r);  // layers_attention.cpp
-void register_hgq_attention_layers(LayerRegistry& r);  // layers_hgq_attention.cpp (HGQ2 attention, einsum, pooling)
 void register_hgq_layers(LayerRegistry& r);        // layers_hgq.cpp (HGQ2 and HGQ v1 proxy models)
 void register_qkeras_layers(LayerRegistry& r);     // layers_qkeras.cpp
 void register_conv_layers(LayerRegistry& r);     // layers_conv.cpp
 void register_reshape_layers(LayerRegistry& r);  // layers_reshape.cpp
+void register_merge_layers(LayerRegistry& r);      // layers_merge.cpp
+void register_recurrent_layers(LayerRegistry& r);  // layers_recurrent.cpp
+void register_attention_layers(LayerRegistry& r);  // layers_attention.cpp
+void register_hgq_attention_layers(LayerRegistry& r);  // layers_hgq_attention.cpp (HGQ2 attention, einsum, pooling)
 
 // Activation helpers shared by handlers: a Keras activation (string or serialized dict) -> IR attribute,
 // {"fn": "relu", ...params}; "linear" for none.
