@@ -172,8 +172,8 @@ typename enable_if<is_float<data_T>::value>::type unary(const data_T data[CONFIG
 template <class data_T, class res_T, typename CONFIG_T, class F>
 typename enable_if<!is_float<data_T>::value>::type unary(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
 #pragma HLS INLINE
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-  static bool initialized = false;
+  KML_TABLE_STORAGE typename CONFIG_T::table_t table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE bool initialized = false;
   if (!initialized) {
     fill_table<typename CONFIG_T::table_t, CONFIG_T::table_size, F>(table, F::lo(), F::hi(), CONFIG_T::alpha);
     initialized = true;
@@ -356,9 +356,9 @@ typename enable_if<!is_float<data_T>::value>::type softmax(const data_T data[CON
   const double half = CONFIG_T::exp_range / (N - 1) / 2;
   const double e_lo = stable ? -CONFIG_T::exp_range - half : -CONFIG_T::exp_range;
   const double e_hi = stable ? half : CONFIG_T::exp_range;
-  static typename CONFIG_T::exp_table_t exp_table[CONFIG_T::table_size];
-  static typename CONFIG_T::inv_table_t inv_table[CONFIG_T::table_size];
-  static bool initialized = false;
+  KML_TABLE_STORAGE typename CONFIG_T::exp_table_t exp_table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE typename CONFIG_T::inv_table_t inv_table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE bool initialized = false;
   if (!initialized) {
     fill_table<typename CONFIG_T::exp_table_t, CONFIG_T::table_size, exp_fn>(exp_table, e_lo, e_hi, 0);
     if (CONFIG_T::log)

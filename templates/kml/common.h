@@ -9,6 +9,14 @@
 #include <cmath>
 #endif
 
+// Lookup tables are filled by a loop on first use. On the host they are static, filled once per process;
+// for synthesis they are plain locals, so that the HLS tool folds the fill loop into a ROM (hls4ml does the same).
+#ifdef __SYNTHESIS__
+#define KML_TABLE_STORAGE
+#else
+#define KML_TABLE_STORAGE static
+#endif
+
 namespace kml {
 
 // Is T a floating-point type (float emulation) rather than an ap_ type?

@@ -86,8 +86,8 @@ typename enable_if<!is_float<data_T>::value>::type layernorm(const data_T data[C
                                                             const typename CONFIG_T::scale_t scale[CONFIG_T::n_in],
                                                             const typename CONFIG_T::bias_t bias[CONFIG_T::n_in]) {
 #pragma HLS INLINE
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-  static bool initialized = false;
+  KML_TABLE_STORAGE typename CONFIG_T::table_t table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE bool initialized = false;
   if (!initialized) {
     fill_table<typename CONFIG_T::table_t, CONFIG_T::table_size, rsqrt_fn>(table, 1.0, 4.0, 0);
     initialized = true;
@@ -131,8 +131,8 @@ template <class data_T, class res_T, typename CONFIG_T>
 typename enable_if<!is_float<data_T>::value>::type l2_normalize(const data_T data[CONFIG_T::n_rows * CONFIG_T::n_in],
                                                                res_T res[CONFIG_T::n_rows * CONFIG_T::n_in]) {
 #pragma HLS INLINE
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-  static bool initialized = false;
+  KML_TABLE_STORAGE typename CONFIG_T::table_t table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE bool initialized = false;
   if (!initialized) {
     fill_table<typename CONFIG_T::table_t, CONFIG_T::table_size, rsqrt_fn>(table, 1.0, 4.0, 0);
     initialized = true;

@@ -65,8 +65,8 @@ typename enable_if<is_float<typename CONFIG_T::accum_t>::value, typename CONFIG_
 
 template <typename CONFIG_T, class T>
 typename CONFIG_T::table_t rnn_sigmoid_lut(const T& x) {
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-  static bool initialized = false;
+  KML_TABLE_STORAGE typename CONFIG_T::table_t table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE bool initialized = false;
   if (!initialized) {
     fill_table<typename CONFIG_T::table_t, CONFIG_T::table_size, fn::sigmoid>(table, fn::sigmoid::lo(), fn::sigmoid::hi(), 0);
     initialized = true;
@@ -77,8 +77,8 @@ typename CONFIG_T::table_t rnn_sigmoid_lut(const T& x) {
 
 template <typename CONFIG_T, class T>
 typename CONFIG_T::table_t rnn_tanh_lut(const T& x) {
-  static typename CONFIG_T::table_t table[CONFIG_T::table_size];
-  static bool initialized = false;
+  KML_TABLE_STORAGE typename CONFIG_T::table_t table[CONFIG_T::table_size];
+  KML_TABLE_STORAGE bool initialized = false;
   if (!initialized) {
     fill_table<typename CONFIG_T::table_t, CONFIG_T::table_size, fn::tanh_>(table, fn::tanh_::lo(), fn::tanh_::hi(), 0);
     initialized = true;
