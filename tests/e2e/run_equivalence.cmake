@@ -7,36 +7,18 @@
 # With VARIANT_CHECK_ARGS (e.g. "--tolerance 1e-3"), variants are compared with variant 0's outputs by
 # `kml-convert results` with those checks instead of byte for byte (precision = "auto" against a wide run).
 cmake_policy(SET CMP0007 NEW)
-foreach(v KML_CONVERT CXX TEMPLATES RUNTIME MODEL IO WORK CONFIGS)
-  if(NOT DEFINED ${v})
-    message(FATAL_ERROR "run_equivalence.cmake: ${v} is not set")
-  endif()
-endforeach()
-foreach(f MODEL IO WEIGHTS)
-  if(DEFINED ${f} AND NOT "${${f}}" STREQUAL "" AND NOT EXISTS "${${f}}")
-    message("KML_SKIP: reference file ${${f}} is absent")
-    return()
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/e2e_common.cmake")
+set(KML_E2E_QUIET ON)
+kml_e2e_require(run_equivalence.cmake KML_CONVERT CXX TEMPLATES RUNTIME MODEL IO WORK CONFIGS)
+kml_e2e_skip_if_absent(MODEL IO WEIGHTS)
 
 string(REPLACE "|" ";" CONFIGS "${CONFIGS}")  # add_test splits ';', so the caller separates with '|'
 list(REMOVE_ITEM CONFIGS "")
 
-file(REMOVE_RECURSE "${WORK}")
-file(MAKE_DIRECTORY "${WORK}")
+kml_e2e_fresh_dir("${WORK}")
 
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message("${out}${err}")
-    message(FATAL_ERROR "${what} failed (exit ${rc})")
-  endif()
-endfunction()
 
-set(w_args)
-if(DEFINED WEIGHTS AND NOT WEIGHTS STREQUAL "")
-  set(w_args --weights "${WEIGHTS}")
-endif()
+kml_e2e_weights_args(w_args)
 separate_arguments(check_extra UNIX_COMMAND "${CHECK_ARGS}")
 
 set(k 0)
