@@ -10,9 +10,9 @@
 
 namespace hls {
 
-#define KML_HLS_UNARY(NAME)                                      \
-  inline float NAME(float x) { return std::NAME(x); }            \
-  inline double NAME(double x) { return std::NAME(x); }          \
+#define KML_HLS_UNARY(NAME)                             \
+  inline float NAME(float x) { return std::NAME(x); }   \
+  inline double NAME(double x) { return std::NAME(x); } \
   inline float NAME##f(float x) { return std::NAME(x); }
 KML_HLS_UNARY(exp)
 KML_HLS_UNARY(exp2)
@@ -61,8 +61,14 @@ template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 constexpr ap_ufixed<W, I, Q, O, N> abs(const ap_ufixed<W, I, Q, O, N>& x) {
   return x;
 }
-template <int W> constexpr ap_int<W> abs(const ap_int<W>& x) { return x.sign() ? ap_int<W>(-x) : x; }
-template <int W> constexpr ap_uint<W> abs(const ap_uint<W>& x) { return x; }
+template <int W>
+constexpr ap_int<W> abs(const ap_int<W>& x) {
+  return x.sign() ? ap_int<W>(-x) : x;
+}
+template <int W>
+constexpr ap_uint<W> abs(const ap_uint<W>& x) {
+  return x;
+}
 
 }  // namespace hls
 

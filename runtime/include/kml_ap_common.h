@@ -38,7 +38,8 @@
 enum ap_q_mode { AP_RND, AP_RND_ZERO, AP_RND_MIN_INF, AP_RND_INF, AP_RND_CONV, AP_TRN, AP_TRN_ZERO };
 enum ap_o_mode { AP_SAT, AP_SAT_ZERO, AP_SAT_SYM, AP_WRAP, AP_WRAP_SM };
 
-template <int W, bool S> struct ap_int_base;
+template <int W, bool S>
+struct ap_int_base;
 template <int W, int I, bool S = true, ap_q_mode Q = AP_TRN, ap_o_mode O = AP_WRAP, int N = 0>
 struct ap_fixed_base;
 
@@ -49,8 +50,10 @@ template <int W, int I, ap_q_mode Q = AP_TRN, ap_o_mode O = AP_WRAP, int N = 0>
 using ap_fixed = ap_fixed_base<W, I, true, Q, O, N>;
 template <int W, int I, ap_q_mode Q = AP_TRN, ap_o_mode O = AP_WRAP, int N = 0>
 using ap_ufixed = ap_fixed_base<W, I, false, Q, O, N>;
-template <int W> using ap_int = ap_int_base<W, true>;
-template <int W> using ap_uint = ap_int_base<W, false>;
+template <int W>
+using ap_int = ap_int_base<W, true>;
+template <int W>
+using ap_uint = ap_int_base<W, false>;
 
 namespace kml_ap {
 
@@ -60,27 +63,50 @@ __extension__ typedef unsigned __int128 u128;
 // Tag for constructing from the raw two's-complement integer (value = raw * 2^(I-W)).
 struct raw_tag {};
 
-template <class T> struct sgn : std::is_signed<T> {};
-template <> struct sgn<i128> : std::true_type {};
-template <> struct sgn<u128> : std::false_type {};
-template <class T> constexpr bool is_sgn_v = sgn<T>::value;
-template <class T> constexpr int nbits_v = int(sizeof(T) * CHAR_BIT);
-template <class T> constexpr int cbits_v = std::is_same<T, bool>::value ? 1 : nbits_v<T>;
-template <class T> constexpr bool csgn_v = std::is_signed<T>::value;
-template <class T> using if_int_t = std::enable_if_t<std::is_integral<T>::value, int>;
+template <class T>
+struct sgn : std::is_signed<T> {};
+template <>
+struct sgn<i128> : std::true_type {};
+template <>
+struct sgn<u128> : std::false_type {};
+template <class T>
+constexpr bool is_sgn_v = sgn<T>::value;
+template <class T>
+constexpr int nbits_v = int(sizeof(T) * CHAR_BIT);
+template <class T>
+constexpr int cbits_v = std::is_same<T, bool>::value ? 1 : nbits_v<T>;
+template <class T>
+constexpr bool csgn_v = std::is_signed<T>::value;
+template <class T>
+using if_int_t = std::enable_if_t<std::is_integral<T>::value, int>;
 
 constexpr int imax(int a, int b) { return a > b ? a : b; }
 constexpr int imin(int a, int b) { return a < b ? a : b; }
 
-template <class T> struct to_unsigned;
-template <> struct to_unsigned<int64_t> { using type = uint64_t; };
-template <> struct to_unsigned<uint64_t> { using type = uint64_t; };
-template <> struct to_unsigned<i128> { using type = u128; };
-template <> struct to_unsigned<u128> { using type = u128; };
-template <class T> using uns_t = typename to_unsigned<T>::type;
+template <class T>
+struct to_unsigned;
+template <>
+struct to_unsigned<int64_t> {
+  using type = uint64_t;
+};
+template <>
+struct to_unsigned<uint64_t> {
+  using type = uint64_t;
+};
+template <>
+struct to_unsigned<i128> {
+  using type = u128;
+};
+template <>
+struct to_unsigned<u128> {
+  using type = u128;
+};
+template <class T>
+using uns_t = typename to_unsigned<T>::type;
 
 // Smallest native integer holding a W-bit value.
-template <int W, bool S> struct storage_sel {
+template <int W, bool S>
+struct storage_sel {
   static_assert(W >= 1, "ap_[u]int / ap_[u]fixed: the width W must be at least 1");
   static_assert(W <= 128,
                 "kml runtime: ap_[u]int / ap_[u]fixed wider than 128 bits are not supported "
@@ -93,7 +119,8 @@ template <int W, bool S> struct storage_sel {
                              std::conditional_t<(W <= 64), std::conditional_t<S, int64_t, uint64_t>,
                                                 std::conditional_t<S, i128, u128>>>>>;
 };
-template <int W, bool S> using store_t = typename storage_sel<W, S>::type;
+template <int W, bool S>
+using store_t = typename storage_sel<W, S>::type;
 
 // 64- or 128-bit type for computing a W-bit result exactly.
 template <int W, bool S>
@@ -122,7 +149,8 @@ constexpr s256 operator+(const s256& a, const s256& b) {
 }
 
 // ---- shift / bit helpers on the compute types (int64_t, i128, s256) --------------------------------
-template <class C> constexpr C sar(C v, int d) {  // arithmetic shift right, any d >= 0
+template <class C>
+constexpr C sar(C v, int d) {  // arithmetic shift right, any d >= 0
   if constexpr (std::is_same<C, s256>::value) {
     const u128 fill = v.neg() ? ~u128(0) : u128(0);
     if (d >= 256) return s256(fill, fill);
@@ -131,10 +159,14 @@ template <class C> constexpr C sar(C v, int d) {  // arithmetic shift right, any
     return s256((v.lo >> d) | (v.hi << (128 - d)), u128(i128(v.hi) >> d));
   } else {
     if (d < nbits_v<C>) return C(v >> d);
-    if constexpr (is_sgn_v<C>) return v < 0 ? C(-1) : C(0); else return C(0);
+    if constexpr (is_sgn_v<C>)
+      return v < 0 ? C(-1) : C(0);
+    else
+      return C(0);
   }
 }
-template <class C> constexpr C shl(C v, int s) {  // shift left modulo 2^bits, any s >= 0
+template <class C>
+constexpr C shl(C v, int s) {  // shift left modulo 2^bits, any s >= 0
   if constexpr (std::is_same<C, s256>::value) {
     if (s >= 256) return s256();
     if (s >= 128) return s256(0, v.lo << (s - 128));
@@ -144,16 +176,21 @@ template <class C> constexpr C shl(C v, int s) {  // shift left modulo 2^bits, a
     return s >= nbits_v<C> ? C(0) : C(uns_t<C>(v) << s);
   }
 }
-template <class C> constexpr bool bitk(C v, int k) {  // bit k, sign-extended beyond the type
+template <class C>
+constexpr bool bitk(C v, int k) {  // bit k, sign-extended beyond the type
   if constexpr (std::is_same<C, s256>::value) {
     if (k >= 256) return v.neg();
     return k >= 128 ? ((v.hi >> (k - 128)) & 1) != 0 : ((v.lo >> k) & 1) != 0;
   } else {
     if (k < nbits_v<C>) return ((uns_t<C>(v) >> k) & 1) != 0;
-    if constexpr (is_sgn_v<C>) return v < 0; else return false;
+    if constexpr (is_sgn_v<C>)
+      return v < 0;
+    else
+      return false;
   }
 }
-template <class C> constexpr bool lownz(C v, int k) {  // any of bits [0, k) set
+template <class C>
+constexpr bool lownz(C v, int k) {  // any of bits [0, k) set
   if (k <= 0) return false;
   if constexpr (std::is_same<C, s256>::value) {
     if (k >= 256) return v.lo != 0 || v.hi != 0;
@@ -164,11 +201,16 @@ template <class C> constexpr bool lownz(C v, int k) {  // any of bits [0, k) set
     return k >= nbits_v<C> ? v != 0 : (U(v) & ((U(1) << k) - 1)) != 0;
   }
 }
-template <class C> constexpr u128 low128(C v) {
-  if constexpr (std::is_same<C, s256>::value) return v.lo; else return u128(v);
+template <class C>
+constexpr u128 low128(C v) {
+  if constexpr (std::is_same<C, s256>::value)
+    return v.lo;
+  else
+    return u128(v);
 }
 // Normalize to a W-bit two's complement (S) or unsigned value.
-template <int W, bool S, class C> constexpr C wrap_to(C v) {
+template <int W, bool S, class C>
+constexpr C wrap_to(C v) {
   if constexpr (std::is_same<C, s256>::value) {
     u128 u = v.lo;
     if constexpr (W < 128) {
@@ -186,34 +228,54 @@ template <int W, bool S, class C> constexpr C wrap_to(C v) {
     return C(uns_t<C>(v) & ((uns_t<C>(1) << W) - 1));
   }
 }
-template <class C, class T> constexpr C to_c(T raw) {
+template <class C, class T>
+constexpr C to_c(T raw) {
   if constexpr (std::is_same<C, s256>::value) {
-    if constexpr (is_sgn_v<T>) return s256_of(i128(raw)); else return s256_of(u128(raw));
+    if constexpr (is_sgn_v<T>)
+      return s256_of(i128(raw));
+    else
+      return s256_of(u128(raw));
   } else {
     return C(raw);
   }
 }
-template <class St, class C> constexpr St from_c(C v) {
-  if constexpr (std::is_same<C, s256>::value) return St(v.lo); else return St(v);
+template <class St, class C>
+constexpr St from_c(C v) {
+  if constexpr (std::is_same<C, s256>::value)
+    return St(v.lo);
+  else
+    return St(v);
 }
-template <class C, int W, bool S> constexpr C c_max() {
+template <class C, int W, bool S>
+constexpr C c_max() {
   if constexpr (std::is_same<C, s256>::value) {
-    if constexpr (S) return s256_of((u128(1) << (W - 1)) - 1);
-    else if constexpr (W == 128) return s256_of(~u128(0));
-    else return s256_of((u128(1) << W) - 1);
+    if constexpr (S)
+      return s256_of((u128(1) << (W - 1)) - 1);
+    else if constexpr (W == 128)
+      return s256_of(~u128(0));
+    else
+      return s256_of((u128(1) << W) - 1);
   } else {
     using U = uns_t<C>;
-    if constexpr (S) return C((U(1) << (W - 1)) - 1); else return C((U(1) << W) - 1);
+    if constexpr (S)
+      return C((U(1) << (W - 1)) - 1);
+    else
+      return C((U(1) << W) - 1);
   }
 }
-template <class C, int W, bool S> constexpr C c_min() {
-  if constexpr (!S) return C(0);
-  else if constexpr (std::is_same<C, s256>::value) return s256_of(i128(~u128(0) << (W - 1)));
-  else return C(~uns_t<C>(0) << (W - 1));
+template <class C, int W, bool S>
+constexpr C c_min() {
+  if constexpr (!S)
+    return C(0);
+  else if constexpr (std::is_same<C, s256>::value)
+    return s256_of(i128(~u128(0) << (W - 1)));
+  else
+    return C(~uns_t<C>(0) << (W - 1));
 }
 
 // Any native integer (incl. 128-bit) -> normalized W-bit storage (two's complement wrap).
-template <int W, bool S, class T> constexpr store_t<W, S> wrap_store(T x) {
+template <int W, bool S, class T>
+constexpr store_t<W, S> wrap_store(T x) {
   using St = store_t<W, S>;
   if constexpr (W == nbits_v<St>) {
     return St(x);
@@ -228,11 +290,12 @@ template <int W, bool S, class T> constexpr store_t<W, S> wrap_store(T x) {
 }
 
 // Signed compute type holding any value of (Wa, Sa) and of (Wb, Sb).
-template <int W, bool S> constexpr int sbits_v = S ? W : W + 1;
+template <int W, bool S>
+constexpr int sbits_v = S ? W : W + 1;
 template <int Wa, bool Sa, int Wb, bool Sb>
-using comp_t = std::conditional_t<(imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>) <= 64), int64_t,
-                                  std::conditional_t<(imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>) <= 128),
-                                                     i128, s256>>;
+using comp_t =
+    std::conditional_t<(imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>) <= 64), int64_t,
+                       std::conditional_t<(imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>) <= 128), i128, s256>>;
 
 constexpr u128 set_bits(u128 x, int from, int to, bool b) {  // bits [from, to] := b
   for (int k = from; k <= to; ++k) x = b ? (x | (u128(1) << k)) : (x & ~(u128(1) << k));
@@ -333,14 +396,18 @@ constexpr C quantize(C v, int F2, int W2, bool S2) {
       }
     } else {  // AP_SAT, AP_SAT_SYM (and AP_WRAP_SM on unsigned, as the vendor)
       if constexpr (S) {
-        if (ovf) u = mask >> 1;
-        else u = (u128(1) << (W - 1)) | ((O == AP_SAT_SYM) ? 1 : 0);
+        if (ovf)
+          u = mask >> 1;
+        else
+          u = (u128(1) << (W - 1)) | ((O == AP_SAT_SYM) ? 1 : 0);
       } else {
         u = ovf ? mask : 0;
       }
     }
-    if constexpr (std::is_same<C, s256>::value) return wrap_to<W, S>(s256_of(u));
-    else return wrap_to<W, S>(C(u));
+    if constexpr (std::is_same<C, s256>::value)
+      return wrap_to<W, S>(s256_of(u));
+    else
+      return wrap_to<W, S>(C(u));
   }
 }
 
@@ -351,7 +418,8 @@ constexpr store_t<W, S> cvt_fixed(store_t<W2, S2> raw) {
   constexpr bool quan_inc = F2 > F && !(Q == AP_TRN || (Q == AP_TRN_ZERO && !S2));
   // The vendor's test for "the destination may not hold the source": the integer bits (without sign)
   // of the destination fall short of the source's (plus one for a rounding carry or a SAT_SYM minimum).
-  constexpr bool may_ovf = (!S && S2) || (I - int(S) < I2 - int(S2) + int(quan_inc || (S2 && O == AP_SAT_SYM)));
+  constexpr bool may_ovf =
+      (!S && S2) || (I - int(S) < I2 - int(S2) + int(quan_inc || (S2 && O == AP_SAT_SYM)));
   using St = store_t<W, S>;
   if constexpr (F == F2 && !may_ovf) {
     return St(raw);
@@ -385,7 +453,10 @@ KML_AP_FP_CONSTEXPR store_t<W, S> cvt_double(double d) {
   int e = int((b >> 52) & 0x7ff);
   uint64_t m = b & ((uint64_t(1) << 52) - 1);
   if (e == 0 && m == 0) return 0;
-  if (e == 0) e = 1; else m |= uint64_t(1) << 52;
+  if (e == 0)
+    e = 1;
+  else
+    m |= uint64_t(1) << 52;
   const int64_t v = (b >> 63) ? -int64_t(m) : int64_t(m);
   const int F2 = 1075 - e;
   using C = comp_t<54, true, W, S>;
@@ -420,7 +491,8 @@ KML_AP_FP_CONSTEXPR store_t<W, S> cvt_double(double d) {
 
 // double -> ap_[u]int<W> raw value: C truncation toward zero, then wrap (the vendor's conversion,
 // including its result 1 for doubles in (-0.5, 0)).
-template <int W, bool S> KML_AP_FP_CONSTEXPR store_t<W, S> int_from_double(double d) {
+template <int W, bool S>
+KML_AP_FP_CONSTEXPR store_t<W, S> int_from_double(double d) {
   const uint64_t b = dbl_bits(d);
   if ((b & ~(uint64_t(1) << 63)) == 0) return 0;
   const bool neg = (b >> 63) != 0;
@@ -428,9 +500,12 @@ template <int W, bool S> KML_AP_FP_CONSTEXPR store_t<W, S> int_from_double(doubl
   const uint64_t man = (b & ((uint64_t(1) << 52) - 1)) | (uint64_t(1) << 52);
   const int sh = 52 - exp;
   u128 mag = 0;
-  if (sh >= 54) mag = neg ? ~u128(0) : u128(0);
-  else if (sh >= 0) mag = man >> sh;
-  else if (-sh < W) mag = u128(man) << (-sh);
+  if (sh >= 54)
+    mag = neg ? ~u128(0) : u128(0);
+  else if (sh >= 0)
+    mag = man >> sh;
+  else if (-sh < W)
+    mag = u128(man) << (-sh);
   if (neg) mag = u128(0) - mag;
   return wrap_store<W, S>(mag);
 }
@@ -449,10 +524,13 @@ constexpr float exp2f_i(int e) {
 }
 
 // ---- result types --------------------------------------------------------------------------------------
-template <int W, int I, bool S> using fx_type = std::conditional_t<S, ap_fixed<W, I>, ap_ufixed<W, I>>;
-template <int W, bool S> using ai_type = std::conditional_t<S, ap_int<W>, ap_uint<W>>;
+template <int W, int I, bool S>
+using fx_type = std::conditional_t<S, ap_fixed<W, I>, ap_ufixed<W, I>>;
+template <int W, bool S>
+using ai_type = std::conditional_t<S, ap_int<W>, ap_uint<W>>;
 
-template <int W1, int I1, bool S1, int W2, int I2, bool S2> struct fx_rtype {
+template <int W1, int I1, bool S1, int W2, int I2, bool S2>
+struct fx_rtype {
   static constexpr int F1 = W1 - I1, F2 = W2 - I2, Fm = imax(F1, F2);
   static constexpr int Im = imax(I1 + int(S2 && !S1), I2 + int(S1 && !S2));
   static constexpr int mult_w = W1 + W2, mult_i = I1 + I2;
@@ -473,7 +551,8 @@ template <int W1, int I1, bool S1, int W2, int I2, bool S2> struct fx_rtype {
   using arg1 = fx_type<W1, I1, S1>;
 };
 
-template <int W1, bool S1, int W2, bool S2> struct ai_rtype {
+template <int W1, bool S1, int W2, bool S2>
+struct ai_rtype {
   static constexpr int Wm = imax(W1 + int(S2 && !S1), W2 + int(S1 && !S2));
   static constexpr int mult_w = W1 + W2;
   static constexpr bool mult_s = S1 || S2;
@@ -496,10 +575,14 @@ template <int W1, bool S1, int W2, bool S2> struct ai_rtype {
   using arg1 = ai_type<W1, S1>;
 };
 
-template <class R, class T> constexpr R mk(T value) {  // value known to fit R
+template <class R, class T>
+constexpr R mk(T value) {  // value known to fit R
   return R(raw_tag{}, typename R::raw_type(value));
 }
-template <class A> constexpr A ashl(A v, int s) { return A(uns_t<A>(v) << s); }
+template <class A>
+constexpr A ashl(A v, int s) {
+  return A(uns_t<A>(v) << s);
+}
 
 // Exact comparison of x * 2^-F1 and y * 2^-F2: -1, 0, 1.
 template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
@@ -523,14 +606,16 @@ constexpr int cmp_fixed(T1 rx, T2 ry) {
 // unsigned value; equality compares bit patterns in max(W1, W2, 32) bits. Fixed-point operands are first
 // aligned to the finer LSB (the coarser one widened; the left one by an extra integer bit). Reproduced
 // here on top of the exact comparison; same-signedness comparisons are exact.
-template <int W1, bool S1, int F1, int W2, bool S2, int F2> struct vcmp_traits {
+template <int W1, bool S1, int F1, int W2, bool S2, int F2>
+struct vcmp_traits {
   static constexpr int Wa = F1 >= F2 ? W1 : imax(W1 + F2 - F1 + 1, 1);
   static constexpr int Wb = F1 <= F2 ? W2 : imax(W2 + F1 - F2, 1);
   static constexpr bool mixed = S1 != S2;
   static constexpr bool unsigned_rel = mixed && !(Wa < 32 && Wb < 32) && (S1 ? Wb >= Wa : Wa >= Wb);
   static constexpr int M = Wa == Wb ? Wa : imax(imax(Wa, Wb), 32);
   // bit-pattern equality can differ from value equality only if the unsigned operand spans all M bits
-  static constexpr bool pattern_eq = mixed && (Wa == Wb ? Wa >= 64 : true) && (S1 ? Wb == M : Wa == M) && M <= 250;
+  static constexpr bool pattern_eq =
+      mixed && (Wa == Wb ? Wa >= 64 : true) && (S1 ? Wb == M : Wa == M) && M <= 250;
 };
 template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
 constexpr int rel_fixed(T1 x, T2 y) {  // for < <= > >=
@@ -560,11 +645,17 @@ constexpr bool eq_fixed(T1 x, T2 y) {  // for == !=
 }
 
 // W-bit pattern helpers for bit and range access.
-template <int W> using bits_t = std::conditional_t<(W <= 64), uint64_t, u128>;
-template <int W> constexpr bits_t<W> bits_mask() {
-  if constexpr (W == 64 || W == 128) return ~bits_t<W>(0); else return (bits_t<W>(1) << W) - 1;
+template <int W>
+using bits_t = std::conditional_t<(W <= 64), uint64_t, u128>;
+template <int W>
+constexpr bits_t<W> bits_mask() {
+  if constexpr (W == 64 || W == 128)
+    return ~bits_t<W>(0);
+  else
+    return (bits_t<W>(1) << W) - 1;
 }
-template <int W> constexpr bits_t<W> range_get(bits_t<W> pat, int hi, int lo) {
+template <int W>
+constexpr bits_t<W> range_get(bits_t<W> pat, int hi, int lo) {
   if (hi < lo) {  // reversed bit order, as the vendor
     bits_t<W> r = 0;
     for (int k = hi; k <= lo; ++k) r = (r << 1) | ((pat >> k) & 1);
@@ -574,7 +665,8 @@ template <int W> constexpr bits_t<W> range_get(bits_t<W> pat, int hi, int lo) {
   const bits_t<W> m = n >= nbits_v<bits_t<W>> ? ~bits_t<W>(0) : ((bits_t<W>(1) << n) - 1);
   return (pat >> lo) & m;
 }
-template <int W> constexpr bits_t<W> range_set(bits_t<W> pat, int hi, int lo, bits_t<W> val) {
+template <int W>
+constexpr bits_t<W> range_set(bits_t<W> pat, int hi, int lo, bits_t<W> val) {
   if (hi < lo) {
     for (int k = lo; k >= hi; --k, val >>= 1)
       pat = (val & 1) ? (pat | (bits_t<W>(1) << k)) : (pat & ~(bits_t<W>(1) << k));
@@ -601,7 +693,8 @@ inline std::string u128_str(u128 v) {
 
 // ---- bit and range references ------------------------------------------------------------------------
 // x[i] on a non-const ap_[u]int / ap_[u]fixed: reads and writes bit i of the raw W-bit pattern.
-template <class Owner> struct kml_ap_bit_ref {
+template <class Owner>
+struct kml_ap_bit_ref {
   Owner* p;
   int idx;
   constexpr kml_ap_bit_ref(Owner* o, int i) : p(o), idx(i) {}
@@ -618,18 +711,24 @@ template <class Owner> struct kml_ap_bit_ref {
 
 // x.range(hi, lo) on a non-const object: an ap_uint<W> holding the selected bits (lo at bit 0) that also
 // writes assignments back into x. (A const object returns a plain ap_uint<W>.)
-template <class Owner> struct kml_ap_range_ref : ap_uint<Owner::width> {
+template <class Owner>
+struct kml_ap_range_ref : ap_uint<Owner::width> {
   using value_type = ap_uint<Owner::width>;
   Owner* p;
   int hi, lo;
   constexpr kml_ap_range_ref(Owner* o, int h, int l)
-      : value_type(kml_ap::raw_tag{}, typename value_type::raw_type(o->get_range_raw(h, l))), p(o), hi(h), lo(l) {}
+      : value_type(kml_ap::raw_tag{}, typename value_type::raw_type(o->get_range_raw(h, l))),
+        p(o),
+        hi(h),
+        lo(l) {}
   constexpr kml_ap_range_ref(const kml_ap_range_ref&) = default;
   constexpr kml_ap_range_ref& operator=(const kml_ap_range_ref& o) { return assign_(o.V); }
-  template <int W2, bool S2> constexpr kml_ap_range_ref& operator=(const ap_int_base<W2, S2>& v) {
+  template <int W2, bool S2>
+  constexpr kml_ap_range_ref& operator=(const ap_int_base<W2, S2>& v) {
     return assign_(kml_ap::u128(v.V));
   }
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr kml_ap_range_ref& operator=(T v) {
+  template <class T, kml_ap::if_int_t<T> = 0>
+  constexpr kml_ap_range_ref& operator=(T v) {
     return assign_(kml_ap::u128(v));
   }
   constexpr kml_ap_range_ref& assign_(kml_ap::u128 v) {
@@ -653,7 +752,8 @@ struct ap_fixed_base {
   static constexpr ap_q_mode qmode = Q;
   static constexpr ap_o_mode omode = O;
   static constexpr bool sign_flag = S;
-  template <int W2, int I2, bool S2> struct RType : kml_ap::fx_rtype<W, I, S, W2, I2, S2> {};
+  template <int W2, int I2, bool S2>
+  struct RType : kml_ap::fx_rtype<W, I, S, W2, I2, S2> {};
 
   raw_type V;  // the raw value, always normalized to W bits
 
@@ -664,7 +764,8 @@ struct ap_fixed_base {
   constexpr ap_fixed_base(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& x)
       : V(kml_ap::cvt_fixed<W, I, S, Q, O, N, W2, I2, S2>(x.V)) {}
   template <int W2, bool S2>
-  constexpr ap_fixed_base(const ap_int_base<W2, S2>& x) : V(kml_ap::cvt_fixed<W, I, S, Q, O, N, W2, W2, S2>(x.V)) {}
+  constexpr ap_fixed_base(const ap_int_base<W2, S2>& x)
+      : V(kml_ap::cvt_fixed<W, I, S, Q, O, N, W2, W2, S2>(x.V)) {}
   template <class T, kml_ap::if_int_t<T> = 0>
   constexpr ap_fixed_base(T x)
       : V(kml_ap::cvt_fixed<W, I, S, Q, O, N, kml_ap::cbits_v<T>, kml_ap::cbits_v<T>, kml_ap::csgn_v<T>>(
@@ -680,7 +781,10 @@ struct ap_fixed_base {
 
   // ---- queries ----
   constexpr bool is_neg() const {
-    if constexpr (S) return V < 0; else return false;
+    if constexpr (S)
+      return V < 0;
+    else
+      return false;
   }
   constexpr bool is_zero() const { return V == 0; }
   constexpr int length() const { return W; }
@@ -721,7 +825,8 @@ struct ap_fixed_base {
   }
   // Integer part truncated toward zero (C semantics), as a two's complement pattern of type U
   // (the vendor's to_ap_int_base(); like the vendor's, a negative value with I == 0 gives -1).
-  template <class U> constexpr U int_bits_() const {
+  template <class U>
+  constexpr U int_bits_() const {
     constexpr int F = W - I;
     if constexpr (I < 0) {
       return U(0);  // |value| < 1/2 (the vendor leaves this undefined)
@@ -771,16 +876,18 @@ struct ap_fixed_base {
   constexpr operator unsigned long long() const { return to_uint64(); }
 
   // ---- compound assignment: full-precision result, then quantized back with this type's Q and O ----
-#define KML_AF_ASSIGN(OP)                                                                          \
-  template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>                           \
-  constexpr ap_fixed_base& operator OP##=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& y) {       \
-    return *this = ap_fixed_base(*this OP y);                                                      \
-  }                                                                                                \
-  template <int W2, bool S2> constexpr ap_fixed_base& operator OP##=(const ap_int_base<W2, S2>& y) { \
-    return *this = ap_fixed_base(*this OP ap_fixed_base<W2, W2, S2>(kml_ap::raw_tag{}, y.V));      \
-  }                                                                                                \
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr ap_fixed_base& operator OP##=(T y) {      \
-    return *this OP##= ap_int_base<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>>(y);                      \
+#define KML_AF_ASSIGN(OP)                                                                     \
+  template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>                      \
+  constexpr ap_fixed_base& operator OP##=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& y) {   \
+    return *this = ap_fixed_base(*this OP y);                                                 \
+  }                                                                                           \
+  template <int W2, bool S2>                                                                  \
+  constexpr ap_fixed_base& operator OP##=(const ap_int_base<W2, S2>& y) {                     \
+    return *this = ap_fixed_base(*this OP ap_fixed_base<W2, W2, S2>(kml_ap::raw_tag{}, y.V)); \
+  }                                                                                           \
+  template <class T, kml_ap::if_int_t<T> = 0>                                                 \
+  constexpr ap_fixed_base& operator OP##=(T y) {                                              \
+    return *this OP## = ap_int_base<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>>(y);                \
   }
   KML_AF_ASSIGN(+)
   KML_AF_ASSIGN(-)
@@ -794,7 +901,8 @@ struct ap_fixed_base {
   // One LSB-aligned unit 1 (ap_ufixed<max(F,0)+1, 1>), added by ++ and subtracted by --.
   using one_type_ = ap_fixed_base<(W - I > 0 ? W - I : 0) + 1, 1, false>;
   static constexpr one_type_ one_() {
-    return one_type_(kml_ap::raw_tag{}, typename one_type_::raw_type(typename one_type_::raw_type(1) << (W - I > 0 ? W - I : 0)));
+    return one_type_(kml_ap::raw_tag{}, typename one_type_::raw_type(typename one_type_::raw_type(1)
+                                                                     << (W - I > 0 ? W - I : 0)));
   }
   constexpr ap_fixed_base& operator++() { return *this = ap_fixed_base(*this + one_()); }
   constexpr ap_fixed_base& operator--() { return *this = ap_fixed_base(*this - one_()); }
@@ -829,30 +937,62 @@ struct ap_fixed_base {
     using A = kml_ap::arith_t<W, S>;
     return from_raw(raw_type(kml_ap::sar(A(V), sh >= unsigned(W) ? W : int(sh))));
   }
-  constexpr ap_fixed_base shl_s_(int sh) const { return sh < 0 ? shr_(0u - unsigned(sh)) : shl_(unsigned(sh)); }
-  constexpr ap_fixed_base shr_s_(int sh) const { return sh < 0 ? shl_(0u - unsigned(sh)) : shr_(unsigned(sh)); }
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr ap_fixed_base operator<<(T sh) const {
-    if constexpr (kml_ap::csgn_v<T>) return shl_s_(int(sh)); else return shl_(unsigned(sh));
+  constexpr ap_fixed_base shl_s_(int sh) const {
+    return sh < 0 ? shr_(0u - unsigned(sh)) : shl_(unsigned(sh));
   }
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr ap_fixed_base operator>>(T sh) const {
-    if constexpr (kml_ap::csgn_v<T>) return shr_s_(int(sh)); else return shr_(unsigned(sh));
+  constexpr ap_fixed_base shr_s_(int sh) const {
+    return sh < 0 ? shl_(0u - unsigned(sh)) : shr_(unsigned(sh));
   }
-  template <int W2, bool S2> constexpr ap_fixed_base operator<<(const ap_int_base<W2, S2>& sh) const {
-    if constexpr (S2) return shl_s_(sh.to_int()); else return shl_(sh.to_uint());
+  template <class T, kml_ap::if_int_t<T> = 0>
+  constexpr ap_fixed_base operator<<(T sh) const {
+    if constexpr (kml_ap::csgn_v<T>)
+      return shl_s_(int(sh));
+    else
+      return shl_(unsigned(sh));
   }
-  template <int W2, bool S2> constexpr ap_fixed_base operator>>(const ap_int_base<W2, S2>& sh) const {
-    if constexpr (S2) return shr_s_(sh.to_int()); else return shr_(sh.to_uint());
+  template <class T, kml_ap::if_int_t<T> = 0>
+  constexpr ap_fixed_base operator>>(T sh) const {
+    if constexpr (kml_ap::csgn_v<T>)
+      return shr_s_(int(sh));
+    else
+      return shr_(unsigned(sh));
+  }
+  template <int W2, bool S2>
+  constexpr ap_fixed_base operator<<(const ap_int_base<W2, S2>& sh) const {
+    if constexpr (S2)
+      return shl_s_(sh.to_int());
+    else
+      return shl_(sh.to_uint());
+  }
+  template <int W2, bool S2>
+  constexpr ap_fixed_base operator>>(const ap_int_base<W2, S2>& sh) const {
+    if constexpr (S2)
+      return shr_s_(sh.to_int());
+    else
+      return shr_(sh.to_uint());
   }
   template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>
   constexpr ap_fixed_base operator<<(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& sh) const {
-    if constexpr (S2) return shl_s_(sh.to_int()); else return shl_(sh.to_uint());
+    if constexpr (S2)
+      return shl_s_(sh.to_int());
+    else
+      return shl_(sh.to_uint());
   }
   template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>
   constexpr ap_fixed_base operator>>(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& sh) const {
-    if constexpr (S2) return shr_s_(sh.to_int()); else return shr_(sh.to_uint());
+    if constexpr (S2)
+      return shr_s_(sh.to_int());
+    else
+      return shr_(sh.to_uint());
   }
-  template <class T> constexpr ap_fixed_base& operator<<=(const T& sh) { return *this = *this << sh; }
-  template <class T> constexpr ap_fixed_base& operator>>=(const T& sh) { return *this = *this >> sh; }
+  template <class T>
+  constexpr ap_fixed_base& operator<<=(const T& sh) {
+    return *this = *this << sh;
+  }
+  template <class T>
+  constexpr ap_fixed_base& operator>>=(const T& sh) {
+    return *this = *this >> sh;
+  }
 
   // ---- bit access on the raw W-bit pattern ----
   constexpr kml_ap::bits_t<W> bits_raw() const { return kml_ap::bits_t<W>(V) & kml_ap::bits_mask<W>(); }
@@ -861,20 +1001,30 @@ struct ap_fixed_base {
     const kml_ap::bits_t<W> one = 1;
     V = kml_ap::wrap_store<W, S>(b ? (bits_raw() | (one << i)) : (bits_raw() & ~(one << i)));
   }
-  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const { return kml_ap::range_get<W>(bits_raw(), hi, lo); }
+  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const {
+    return kml_ap::range_get<W>(bits_raw(), hi, lo);
+  }
   constexpr void set_range_raw(int hi, int lo, kml_ap::u128 v) {
     V = kml_ap::wrap_store<W, S>(kml_ap::range_set<W>(bits_raw(), hi, lo, kml_ap::bits_t<W>(v)));
   }
   constexpr kml_ap_bit_ref<ap_fixed_base> operator[](int i) { return kml_ap_bit_ref<ap_fixed_base>(this, i); }
   constexpr bool operator[](int i) const { return get_bit_raw(i); }
-  template <int W2, bool S2> constexpr kml_ap_bit_ref<ap_fixed_base> operator[](const ap_int_base<W2, S2>& i) {
+  template <int W2, bool S2>
+  constexpr kml_ap_bit_ref<ap_fixed_base> operator[](const ap_int_base<W2, S2>& i) {
     return kml_ap_bit_ref<ap_fixed_base>(this, i.to_int());
   }
-  template <int W2, bool S2> constexpr bool operator[](const ap_int_base<W2, S2>& i) const { return get_bit_raw(i.to_int()); }
+  template <int W2, bool S2>
+  constexpr bool operator[](const ap_int_base<W2, S2>& i) const {
+    return get_bit_raw(i.to_int());
+  }
   constexpr kml_ap_bit_ref<ap_fixed_base> bit(int i) { return kml_ap_bit_ref<ap_fixed_base>(this, i); }
   constexpr bool bit(int i) const { return get_bit_raw(i); }
-  constexpr bool get_bit(int index) const { return get_bit_raw(index + W - I); }  // index relative to the binary point
-  constexpr kml_ap_range_ref<ap_fixed_base> range(int hi, int lo) { return kml_ap_range_ref<ap_fixed_base>(this, hi, lo); }
+  constexpr bool get_bit(int index) const {
+    return get_bit_raw(index + W - I);
+  }  // index relative to the binary point
+  constexpr kml_ap_range_ref<ap_fixed_base> range(int hi, int lo) {
+    return kml_ap_range_ref<ap_fixed_base>(this, hi, lo);
+  }
   constexpr ap_uint<W> range(int hi, int lo) const {
     return ap_uint<W>(kml_ap::raw_tag{}, typename ap_uint<W>::raw_type(get_range_raw(hi, lo)));
   }
@@ -889,7 +1039,6 @@ struct ap_fixed_base {
     for (kml_ap::bits_t<W> p = bits_raw(); p != 0; p &= p - 1) r = !r;
     return r;
   }
-
 };
 
 // ======================================================================================================
@@ -900,7 +1049,8 @@ struct ap_int_base {
   using raw_type = kml_ap::store_t<W, S>;
   static constexpr int width = W;
   static constexpr bool sign_flag = S;
-  template <int W2, bool S2> struct RType : kml_ap::ai_rtype<W, S, W2, S2> {};
+  template <int W2, bool S2>
+  struct RType : kml_ap::ai_rtype<W, S, W2, S2> {};
   using RetType = std::conditional_t<S, long long, unsigned long long>;
 
   raw_type V;
@@ -909,7 +1059,8 @@ struct ap_int_base {
   constexpr ap_int_base(kml_ap::raw_tag, raw_type raw) : V(raw) {}
   template <int W2, bool S2>
   constexpr ap_int_base(const ap_int_base<W2, S2>& x) : V(kml_ap::wrap_store<W, S>(x.V)) {}
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr ap_int_base(T x) : V(kml_ap::wrap_store<W, S>(x)) {}
+  template <class T, kml_ap::if_int_t<T> = 0>
+  constexpr ap_int_base(T x) : V(kml_ap::wrap_store<W, S>(x)) {}
   KML_AP_FP_CONSTEXPR ap_int_base(double d) : V(kml_ap::int_from_double<W, S>(d)) {}  // (float too)
   // From fixed point: the integer part truncated toward zero, then wrapped.
   template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>
@@ -938,7 +1089,10 @@ struct ap_int_base {
   constexpr bool iszero() const { return V == 0; }
   constexpr bool is_zero() const { return V == 0; }
   constexpr bool sign() const {
-    if constexpr (S) return V < 0; else return false;
+    if constexpr (S)
+      return V < 0;
+    else
+      return false;
   }
   constexpr kml_ap::bits_t<W> bits_raw() const { return kml_ap::bits_t<W>(V) & kml_ap::bits_mask<W>(); }
   constexpr bool get_bit_raw(int i) const { return ((bits_raw() >> i) & 1) != 0; }
@@ -946,7 +1100,9 @@ struct ap_int_base {
     const kml_ap::bits_t<W> one = 1;
     V = kml_ap::wrap_store<W, S>(b ? (bits_raw() | (one << i)) : (bits_raw() & ~(one << i)));
   }
-  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const { return kml_ap::range_get<W>(bits_raw(), hi, lo); }
+  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const {
+    return kml_ap::range_get<W>(bits_raw(), hi, lo);
+  }
   constexpr void set_range_raw(int hi, int lo, kml_ap::u128 v) {
     V = kml_ap::wrap_store<W, S>(kml_ap::range_set<W>(bits_raw(), hi, lo, kml_ap::bits_t<W>(v)));
   }
@@ -960,13 +1116,19 @@ struct ap_int_base {
   constexpr void b_not() { V = kml_ap::wrap_store<W, S>(~V); }
   constexpr kml_ap_bit_ref<ap_int_base> operator[](int i) { return kml_ap_bit_ref<ap_int_base>(this, i); }
   constexpr bool operator[](int i) const { return get_bit_raw(i); }
-  template <int W2, bool S2> constexpr kml_ap_bit_ref<ap_int_base> operator[](const ap_int_base<W2, S2>& i) {
+  template <int W2, bool S2>
+  constexpr kml_ap_bit_ref<ap_int_base> operator[](const ap_int_base<W2, S2>& i) {
     return kml_ap_bit_ref<ap_int_base>(this, i.to_int());
   }
-  template <int W2, bool S2> constexpr bool operator[](const ap_int_base<W2, S2>& i) const { return get_bit_raw(i.to_int()); }
+  template <int W2, bool S2>
+  constexpr bool operator[](const ap_int_base<W2, S2>& i) const {
+    return get_bit_raw(i.to_int());
+  }
   constexpr kml_ap_bit_ref<ap_int_base> bit(int i) { return kml_ap_bit_ref<ap_int_base>(this, i); }
   constexpr bool bit(int i) const { return get_bit_raw(i); }
-  constexpr kml_ap_range_ref<ap_int_base> range(int hi, int lo) { return kml_ap_range_ref<ap_int_base>(this, hi, lo); }
+  constexpr kml_ap_range_ref<ap_int_base> range(int hi, int lo) {
+    return kml_ap_range_ref<ap_int_base>(this, hi, lo);
+  }
   constexpr ap_uint<W> range(int hi, int lo) const {
     return ap_uint<W>(kml_ap::raw_tag{}, typename ap_uint<W>::raw_type(get_range_raw(hi, lo)));
   }
@@ -992,12 +1154,14 @@ struct ap_int_base {
   }
 
   // ---- compound assignment (result wrapped to W bits) ----
-#define KML_AI_ASSIGN(OP)                                                                          \
-  template <int W2, bool S2> constexpr ap_int_base& operator OP##=(const ap_int_base<W2, S2>& y) { \
-    return *this = ap_int_base(*this OP y);                                                        \
-  }                                                                                                \
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr ap_int_base& operator OP##=(T y) {        \
-    return *this = ap_int_base(*this OP ap_int_base<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>>(y));    \
+#define KML_AI_ASSIGN(OP)                                                                       \
+  template <int W2, bool S2>                                                                    \
+  constexpr ap_int_base& operator OP##=(const ap_int_base<W2, S2>& y) {                         \
+    return *this = ap_int_base(*this OP y);                                                     \
+  }                                                                                             \
+  template <class T, kml_ap::if_int_t<T> = 0>                                                   \
+  constexpr ap_int_base& operator OP##=(T y) {                                                  \
+    return *this = ap_int_base(*this OP ap_int_base<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>>(y)); \
   }
   KML_AI_ASSIGN(+)
   KML_AI_ASSIGN(-)
@@ -1008,8 +1172,14 @@ struct ap_int_base {
   KML_AI_ASSIGN(|)
   KML_AI_ASSIGN(^)
 #undef KML_AI_ASSIGN
-  template <class T> constexpr ap_int_base& operator<<=(const T& sh) { return *this = *this << sh; }
-  template <class T> constexpr ap_int_base& operator>>=(const T& sh) { return *this = *this >> sh; }
+  template <class T>
+  constexpr ap_int_base& operator<<=(const T& sh) {
+    return *this = *this << sh;
+  }
+  template <class T>
+  constexpr ap_int_base& operator>>=(const T& sh) {
+    return *this = *this >> sh;
+  }
 
   constexpr ap_int_base& operator++() {
     V = kml_ap::wrap_store<W, S>(kml_ap::arith_t<W + 1, S>(V) + 1);
@@ -1045,26 +1215,48 @@ struct ap_int_base {
   // ---- shifts (result has this type; bits shifted out are lost) ----
   constexpr kml_ap::ai_type<W, S> shl_(unsigned sh) const {
     using A = kml_ap::arith_t<W, S>;
-    return kml_ap::ai_type<W, S>(kml_ap::raw_tag{},
-                                 sh >= unsigned(W) ? raw_type(0) : kml_ap::wrap_store<W, S>(kml_ap::ashl(A(V), int(sh))));
+    return kml_ap::ai_type<W, S>(
+        kml_ap::raw_tag{},
+        sh >= unsigned(W) ? raw_type(0) : kml_ap::wrap_store<W, S>(kml_ap::ashl(A(V), int(sh))));
   }
   constexpr kml_ap::ai_type<W, S> shr_(unsigned sh) const {
     using A = kml_ap::arith_t<W, S>;
-    return kml_ap::ai_type<W, S>(kml_ap::raw_tag{}, raw_type(kml_ap::sar(A(V), sh >= unsigned(W) ? W : int(sh))));
+    return kml_ap::ai_type<W, S>(kml_ap::raw_tag{},
+                                 raw_type(kml_ap::sar(A(V), sh >= unsigned(W) ? W : int(sh))));
   }
-  constexpr kml_ap::ai_type<W, S> shl_s_(int sh) const { return sh < 0 ? shr_(0u - unsigned(sh)) : shl_(unsigned(sh)); }
-  constexpr kml_ap::ai_type<W, S> shr_s_(int sh) const { return sh < 0 ? shl_(0u - unsigned(sh)) : shr_(unsigned(sh)); }
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr kml_ap::ai_type<W, S> operator<<(T sh) const {
-    if constexpr (kml_ap::csgn_v<T>) return shl_s_(int(sh)); else return shl_(unsigned(sh));
+  constexpr kml_ap::ai_type<W, S> shl_s_(int sh) const {
+    return sh < 0 ? shr_(0u - unsigned(sh)) : shl_(unsigned(sh));
   }
-  template <class T, kml_ap::if_int_t<T> = 0> constexpr kml_ap::ai_type<W, S> operator>>(T sh) const {
-    if constexpr (kml_ap::csgn_v<T>) return shr_s_(int(sh)); else return shr_(unsigned(sh));
+  constexpr kml_ap::ai_type<W, S> shr_s_(int sh) const {
+    return sh < 0 ? shl_(0u - unsigned(sh)) : shr_(unsigned(sh));
   }
-  template <int W2, bool S2> constexpr kml_ap::ai_type<W, S> operator<<(const ap_int_base<W2, S2>& sh) const {
-    if constexpr (S2) return shl_s_(sh.to_int()); else return shl_(sh.to_uint());
+  template <class T, kml_ap::if_int_t<T> = 0>
+  constexpr kml_ap::ai_type<W, S> operator<<(T sh) const {
+    if constexpr (kml_ap::csgn_v<T>)
+      return shl_s_(int(sh));
+    else
+      return shl_(unsigned(sh));
   }
-  template <int W2, bool S2> constexpr kml_ap::ai_type<W, S> operator>>(const ap_int_base<W2, S2>& sh) const {
-    if constexpr (S2) return shr_s_(sh.to_int()); else return shr_(sh.to_uint());
+  template <class T, kml_ap::if_int_t<T> = 0>
+  constexpr kml_ap::ai_type<W, S> operator>>(T sh) const {
+    if constexpr (kml_ap::csgn_v<T>)
+      return shr_s_(int(sh));
+    else
+      return shr_(unsigned(sh));
+  }
+  template <int W2, bool S2>
+  constexpr kml_ap::ai_type<W, S> operator<<(const ap_int_base<W2, S2>& sh) const {
+    if constexpr (S2)
+      return shl_s_(sh.to_int());
+    else
+      return shl_(sh.to_uint());
+  }
+  template <int W2, bool S2>
+  constexpr kml_ap::ai_type<W, S> operator>>(const ap_int_base<W2, S2>& sh) const {
+    if constexpr (S2)
+      return shr_s_(sh.to_int());
+    else
+      return shr_(sh.to_uint());
   }
 };
 
@@ -1078,33 +1270,36 @@ struct ap_int_base {
 
 namespace kml_ap {
 // An integer seen as the fixed-point type ap_fixed_base<W, W, S> (no conversion of the raw value).
-template <int W, bool S> constexpr ap_fixed_base<W, W, S> as_fx(const ap_int_base<W, S>& x) {
+template <int W, bool S>
+constexpr ap_fixed_base<W, W, S> as_fx(const ap_int_base<W, S>& x) {
   return ap_fixed_base<W, W, S>(raw_tag{}, x.V);
 }
-template <class T> constexpr ap_fixed_base<cbits_v<T>, cbits_v<T>, csgn_v<T>> as_fx(T x) {
+template <class T>
+constexpr ap_fixed_base<cbits_v<T>, cbits_v<T>, csgn_v<T>> as_fx(T x) {
   return ap_fixed_base<cbits_v<T>, cbits_v<T>, csgn_v<T>>(raw_tag{}, store_t<cbits_v<T>, csgn_v<T>>(x));
 }
-template <class T> constexpr ap_int_base<cbits_v<T>, csgn_v<T>> as_ai(T x) {
+template <class T>
+constexpr ap_int_base<cbits_v<T>, csgn_v<T>> as_ai(T x) {
   return ap_int_base<cbits_v<T>, csgn_v<T>>(raw_tag{}, store_t<cbits_v<T>, csgn_v<T>>(x));
 }
 }  // namespace kml_ap
 
 // ---- fixed op fixed ----
 template <KML_FXP(1), KML_FXP(2)>
-constexpr typename KML_FXRT::mult operator*(const KML_FXT(1)& a, const KML_FXT(2)& b) {
+constexpr typename KML_FXRT::mult operator*(const KML_FXT(1) & a, const KML_FXT(2) & b) {
   using R = typename KML_FXRT::mult;
   using A = kml_ap::arith_t<R::width, R::sign_flag>;
   return kml_ap::mk<R>(A(a.V) * A(b.V));
 }
 template <KML_FXP(1), KML_FXP(2)>
-constexpr typename KML_FXRT::plus operator+(const KML_FXT(1)& a, const KML_FXT(2)& b) {
+constexpr typename KML_FXRT::plus operator+(const KML_FXT(1) & a, const KML_FXT(2) & b) {
   using RT = KML_FXRT;
   using R = typename RT::plus;
   using A = kml_ap::arith_t<R::width, R::sign_flag>;
   return kml_ap::mk<R>(kml_ap::ashl(A(a.V), RT::Fm - RT::F1) + kml_ap::ashl(A(b.V), RT::Fm - RT::F2));
 }
 template <KML_FXP(1), KML_FXP(2)>
-constexpr typename KML_FXRT::minus operator-(const KML_FXT(1)& a, const KML_FXT(2)& b) {
+constexpr typename KML_FXRT::minus operator-(const KML_FXT(1) & a, const KML_FXT(2) & b) {
   using RT = KML_FXRT;
   using R = typename RT::minus;
   using A = kml_ap::arith_t<R::width, true>;
@@ -1114,7 +1309,7 @@ constexpr typename KML_FXRT::minus operator-(const KML_FXT(1)& a, const KML_FXT(
 // zero) in max(W1 + max(F2,0) + (S2 && !S1), W2 + (S1 && !S2)) bits; the quotient is wrapped into the
 // result type. Division by zero gives 0.
 template <KML_FXP(1), KML_FXP(2)>
-constexpr typename KML_FXRT::div operator/(const KML_FXT(1)& a, const KML_FXT(2)& b) {
+constexpr typename KML_FXRT::div operator/(const KML_FXT(1) & a, const KML_FXT(2) & b) {
   using RT = KML_FXRT;
   using R = typename RT::div;
   constexpr int sh = kml_ap::imax(RT::F2, 0);
@@ -1133,14 +1328,14 @@ constexpr typename KML_FXRT::div operator/(const KML_FXT(1)& a, const KML_FXT(2)
   }
   return R(kml_ap::raw_tag{}, kml_ap::wrap_store<R::width, R::sign_flag>(q));
 }
-#define KML_AF_LOGIC(OP)                                                                         \
-  template <KML_FXP(1), KML_FXP(2)>                                                              \
-  constexpr typename KML_FXRT::logic operator OP(const KML_FXT(1)& a, const KML_FXT(2)& b) {     \
-    using RT = KML_FXRT;                                                                         \
-    using R = typename RT::logic;                                                                \
-    using A = kml_ap::arith_t<R::width, R::sign_flag>;                                           \
-    return R(kml_ap::raw_tag{}, kml_ap::wrap_store<R::width, R::sign_flag>(                      \
-                                    kml_ap::ashl(A(a.V), RT::Fm - RT::F1) OP kml_ap::ashl(A(b.V), RT::Fm - RT::F2))); \
+#define KML_AF_LOGIC(OP)                                                                                 \
+  template <KML_FXP(1), KML_FXP(2)>                                                                      \
+  constexpr typename KML_FXRT::logic operator OP(const KML_FXT(1) & a, const KML_FXT(2) & b) {           \
+    using RT = KML_FXRT;                                                                                 \
+    using R = typename RT::logic;                                                                        \
+    using A = kml_ap::arith_t<R::width, R::sign_flag>;                                                   \
+    return R(kml_ap::raw_tag{}, kml_ap::wrap_store<R::width, R::sign_flag>(kml_ap::ashl(                 \
+                                    A(a.V), RT::Fm - RT::F1) OP kml_ap::ashl(A(b.V), RT::Fm - RT::F2))); \
   }
 KML_AF_LOGIC(&)
 KML_AF_LOGIC(|)
@@ -1148,22 +1343,22 @@ KML_AF_LOGIC(^)
 #undef KML_AF_LOGIC
 
 // ---- fixed op ap_int / C integer (the integer is ap_fixed_base<Wi, Wi, Si>: int is 32 bits signed) ----
-#define KML_AF_MIXED(OP)                                                                          \
-  template <KML_FXP(1), int W2, bool S2>                                                          \
-  constexpr auto operator OP(const KML_FXT(1)& a, const ap_int_base<W2, S2>& b) {                 \
-    return a OP kml_ap::as_fx(b);                                                                 \
-  }                                                                                               \
-  template <KML_FXP(1), int W2, bool S2>                                                          \
-  constexpr auto operator OP(const ap_int_base<W2, S2>& a, const KML_FXT(1)& b) {                 \
-    return kml_ap::as_fx(a) OP b;                                                                 \
-  }                                                                                               \
-  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                                         \
-  constexpr auto operator OP(const KML_FXT(1)& a, T b) {                                          \
-    return a OP kml_ap::as_fx(b);                                                                 \
-  }                                                                                               \
-  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                                         \
-  constexpr auto operator OP(T a, const KML_FXT(1)& b) {                                          \
-    return kml_ap::as_fx(a) OP b;                                                                 \
+#define KML_AF_MIXED(OP)                                                           \
+  template <KML_FXP(1), int W2, bool S2>                                           \
+  constexpr auto operator OP(const KML_FXT(1) & a, const ap_int_base<W2, S2>& b) { \
+    return a OP kml_ap::as_fx(b);                                                  \
+  }                                                                                \
+  template <KML_FXP(1), int W2, bool S2>                                           \
+  constexpr auto operator OP(const ap_int_base<W2, S2>& a, const KML_FXT(1) & b) { \
+    return kml_ap::as_fx(a) OP b;                                                  \
+  }                                                                                \
+  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                          \
+  constexpr auto operator OP(const KML_FXT(1) & a, T b) {                          \
+    return a OP kml_ap::as_fx(b);                                                  \
+  }                                                                                \
+  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                          \
+  constexpr auto operator OP(T a, const KML_FXT(1) & b) {                          \
+    return kml_ap::as_fx(a) OP b;                                                  \
   }
 KML_AF_MIXED(*)
 KML_AF_MIXED(+)
@@ -1175,40 +1370,70 @@ KML_AF_MIXED(^)
 #undef KML_AF_MIXED
 
 namespace kml_ap {
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2> constexpr bool cmp_eq(T1 x, T2 y) { return eq_fixed<W1, S1, F1, W2, S2, F2>(x, y); }
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2> constexpr bool cmp_ne(T1 x, T2 y) { return !eq_fixed<W1, S1, F1, W2, S2, F2>(x, y); }
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2> constexpr bool cmp_lt(T1 x, T2 y) { return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) < 0; }
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2> constexpr bool cmp_le(T1 x, T2 y) { return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) <= 0; }
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2> constexpr bool cmp_gt(T1 x, T2 y) { return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) > 0; }
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2> constexpr bool cmp_ge(T1 x, T2 y) { return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) >= 0; }
+template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
+constexpr bool cmp_eq(T1 x, T2 y) {
+  return eq_fixed<W1, S1, F1, W2, S2, F2>(x, y);
+}
+template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
+constexpr bool cmp_ne(T1 x, T2 y) {
+  return !eq_fixed<W1, S1, F1, W2, S2, F2>(x, y);
+}
+template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
+constexpr bool cmp_lt(T1 x, T2 y) {
+  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) < 0;
+}
+template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
+constexpr bool cmp_le(T1 x, T2 y) {
+  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) <= 0;
+}
+template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
+constexpr bool cmp_gt(T1 x, T2 y) {
+  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) > 0;
+}
+template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
+constexpr bool cmp_ge(T1 x, T2 y) {
+  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) >= 0;
+}
 }  // namespace kml_ap
 
 // ---- fixed comparisons (the vendor's, see kml_ap::vcmp_traits) ----
-#define KML_AF_CMP(OP, FN)                                                                                   \
-  template <KML_FXP(1), KML_FXP(2)>                                                                      \
-  constexpr bool operator OP(const KML_FXT(1)& a, const KML_FXT(2)& b) {                                 \
-    return kml_ap::FN<W1, S1, W1 - I1, W2, S2, W2 - I2>(a.V, b.V);                           \
-  }                                                                                                      \
-  template <KML_FXP(1), int W2, bool S2>                                                                 \
-  constexpr bool operator OP(const KML_FXT(1)& a, const ap_int_base<W2, S2>& b) {                        \
-    return kml_ap::FN<W1, S1, W1 - I1, W2, S2, 0>(a.V, b.V);                                 \
-  }                                                                                                      \
-  template <KML_FXP(1), int W2, bool S2>                                                                 \
-  constexpr bool operator OP(const ap_int_base<W2, S2>& a, const KML_FXT(1)& b) {                        \
-    return kml_ap::FN<W2, S2, 0, W1, S1, W1 - I1>(a.V, b.V);                                 \
-  }                                                                                                      \
-  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                                                \
-  constexpr bool operator OP(const KML_FXT(1)& a, T b) {                                                 \
-    return kml_ap::FN<W1, S1, W1 - I1, kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0>(a.V, b);    \
-  }                                                                                                      \
-  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                                                \
-  constexpr bool operator OP(T a, const KML_FXT(1)& b) {                                                 \
-    return kml_ap::FN<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0, W1, S1, W1 - I1>(a, b.V);    \
-  }                                                                                                      \
-  template <KML_FXP(1)> constexpr bool operator OP(const KML_FXT(1)& a, double b) { return a.to_double() OP b; } \
-  template <KML_FXP(1)> constexpr bool operator OP(double a, const KML_FXT(1)& b) { return a OP b.to_double(); } \
-  template <KML_FXP(1)> constexpr bool operator OP(const KML_FXT(1)& a, float b) { return a.to_double() OP double(b); } \
-  template <KML_FXP(1)> constexpr bool operator OP(float a, const KML_FXT(1)& b) { return double(a) OP b.to_double(); }
+#define KML_AF_CMP(OP, FN)                                                                \
+  template <KML_FXP(1), KML_FXP(2)>                                                       \
+  constexpr bool operator OP(const KML_FXT(1) & a, const KML_FXT(2) & b) {                \
+    return kml_ap::FN<W1, S1, W1 - I1, W2, S2, W2 - I2>(a.V, b.V);                        \
+  }                                                                                       \
+  template <KML_FXP(1), int W2, bool S2>                                                  \
+  constexpr bool operator OP(const KML_FXT(1) & a, const ap_int_base<W2, S2>& b) {        \
+    return kml_ap::FN<W1, S1, W1 - I1, W2, S2, 0>(a.V, b.V);                              \
+  }                                                                                       \
+  template <KML_FXP(1), int W2, bool S2>                                                  \
+  constexpr bool operator OP(const ap_int_base<W2, S2>& a, const KML_FXT(1) & b) {        \
+    return kml_ap::FN<W2, S2, 0, W1, S1, W1 - I1>(a.V, b.V);                              \
+  }                                                                                       \
+  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                                 \
+  constexpr bool operator OP(const KML_FXT(1) & a, T b) {                                 \
+    return kml_ap::FN<W1, S1, W1 - I1, kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0>(a.V, b); \
+  }                                                                                       \
+  template <KML_FXP(1), class T, kml_ap::if_int_t<T> = 0>                                 \
+  constexpr bool operator OP(T a, const KML_FXT(1) & b) {                                 \
+    return kml_ap::FN<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0, W1, S1, W1 - I1>(a, b.V); \
+  }                                                                                       \
+  template <KML_FXP(1)>                                                                   \
+  constexpr bool operator OP(const KML_FXT(1) & a, double b) {                            \
+    return a.to_double() OP b;                                                            \
+  }                                                                                       \
+  template <KML_FXP(1)>                                                                   \
+  constexpr bool operator OP(double a, const KML_FXT(1) & b) {                            \
+    return a OP b.to_double();                                                            \
+  }                                                                                       \
+  template <KML_FXP(1)>                                                                   \
+  constexpr bool operator OP(const KML_FXT(1) & a, float b) {                             \
+    return a.to_double() OP double(b);                                                    \
+  }                                                                                       \
+  template <KML_FXP(1)>                                                                   \
+  constexpr bool operator OP(float a, const KML_FXT(1) & b) {                             \
+    return double(a) OP b.to_double();                                                    \
+  }
 KML_AF_CMP(==, cmp_eq)
 KML_AF_CMP(!=, cmp_ne)
 KML_AF_CMP(<, cmp_lt)
@@ -1218,12 +1443,12 @@ KML_AF_CMP(>=, cmp_ge)
 #undef KML_AF_CMP
 
 // ---- ap_int op ap_int ----
-#define KML_AI_ARITH(OP, RTY, SIGNED_A)                                                              \
-  template <int W1, bool S1, int W2, bool S2>                                                        \
+#define KML_AI_ARITH(OP, RTY, SIGNED_A)                                                                      \
+  template <int W1, bool S1, int W2, bool S2>                                                                \
   constexpr typename KML_AIRT::RTY operator OP(const ap_int_base<W1, S1>& a, const ap_int_base<W2, S2>& b) { \
-    using R = typename KML_AIRT::RTY;                                                                \
-    using A = kml_ap::arith_t<R::width, SIGNED_A>;                                                   \
-    return R(kml_ap::raw_tag{}, kml_ap::wrap_store<R::width, R::sign_flag>(A(a.V) OP A(b.V)));       \
+    using R = typename KML_AIRT::RTY;                                                                        \
+    using A = kml_ap::arith_t<R::width, SIGNED_A>;                                                           \
+    return R(kml_ap::raw_tag{}, kml_ap::wrap_store<R::width, R::sign_flag>(A(a.V) OP A(b.V)));               \
   }
 KML_AI_ARITH(*, mult, R::sign_flag)
 KML_AI_ARITH(+, plus, R::sign_flag)
@@ -1236,12 +1461,17 @@ KML_AI_ARITH(^, logic, R::sign_flag)
 namespace kml_ap {
 // The vendor's integer division and remainder: both operands are first brought to
 // max(W1, W2) + (S1 || S2) bits with the signedness of the wider operand (S1 || S2 if equally wide).
-template <int W1, bool S1, int W2, bool S2> struct ai_divmod {
+template <int W1, bool S1, int W2, bool S2>
+struct ai_divmod {
   static constexpr int Wc = imax(W1, W2) + int(S1 || S2);
   static constexpr bool Sc = W1 > W2 ? S1 : (W2 > W1 ? S2 : (S1 || S2));
-  static_assert(Wc <= 127, "kml runtime: ap_[u]int division of operands wider than 126 bits is not supported");
+  static_assert(Wc <= 127,
+                "kml runtime: ap_[u]int division of operands wider than 126 bits is not supported");
   using C = std::conditional_t<(Wc <= 63), int64_t, i128>;
-  template <class T> static constexpr C conv(T raw) { return C(wrap_store<Wc, Sc>(raw)); }
+  template <class T>
+  static constexpr C conv(T raw) {
+    return C(wrap_store<Wc, Sc>(raw));
+  }
 };
 }  // namespace kml_ap
 
@@ -1260,17 +1490,23 @@ constexpr typename KML_AIRT::mod operator%(const ap_int_base<W1, S1>& a, const a
   const typename DM::C x = DM::conv(a.V), y = DM::conv(b.V);
   if (y == 0) return kml_ap::mk<R>(0);
   typename DM::C r = 0;
-  if (!S1 && y < 0) r = x;  // unsigned dividend, "negative" divisor: the vendor's unsigned remainder
-  else r = x % y;
+  if (!S1 && y < 0)
+    r = x;  // unsigned dividend, "negative" divisor: the vendor's unsigned remainder
+  else
+    r = x % y;
   return R(kml_ap::raw_tag{}, kml_ap::wrap_store<R::width, R::sign_flag>(r));
 }
 
 // ---- ap_int op C integer (the C integer is ap_int_base<bits, signed>) ----
-#define KML_AI_MIXED(OP)                                                                                  \
-  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>                                            \
-  constexpr auto operator OP(const ap_int_base<W1, S1>& a, T b) { return a OP kml_ap::as_ai(b); }         \
-  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>                                            \
-  constexpr auto operator OP(T a, const ap_int_base<W1, S1>& b) { return kml_ap::as_ai(a) OP b; }
+#define KML_AI_MIXED(OP)                                          \
+  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>    \
+  constexpr auto operator OP(const ap_int_base<W1, S1>& a, T b) { \
+    return a OP kml_ap::as_ai(b);                                 \
+  }                                                               \
+  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>    \
+  constexpr auto operator OP(T a, const ap_int_base<W1, S1>& b) { \
+    return kml_ap::as_ai(a) OP b;                                 \
+  }
 KML_AI_MIXED(*)
 KML_AI_MIXED(+)
 KML_AI_MIXED(-)
@@ -1282,12 +1518,14 @@ KML_AI_MIXED(^)
 #undef KML_AI_MIXED
 
 // ---- ap_int op float/double: C arithmetic on the integer value (as the vendor's) ----
-#define KML_AI_FLOAT(OP, FT)                                                                                 \
-  template <int W1, bool S1> constexpr FT operator OP(const ap_int_base<W1, S1>& a, FT b) {                  \
-    return FT(typename ap_int_base<W1, S1>::RetType(a.V)) OP b;                                              \
-  }                                                                                                          \
-  template <int W1, bool S1> constexpr FT operator OP(FT a, const ap_int_base<W1, S1>& b) {                  \
-    return a OP FT(typename ap_int_base<W1, S1>::RetType(b.V));                                              \
+#define KML_AI_FLOAT(OP, FT)                                     \
+  template <int W1, bool S1>                                     \
+  constexpr FT operator OP(const ap_int_base<W1, S1>& a, FT b) { \
+    return FT(typename ap_int_base<W1, S1>::RetType(a.V)) OP b;  \
+  }                                                              \
+  template <int W1, bool S1>                                     \
+  constexpr FT operator OP(FT a, const ap_int_base<W1, S1>& b) { \
+    return a OP FT(typename ap_int_base<W1, S1>::RetType(b.V));  \
   }
 KML_AI_FLOAT(*, double)
 KML_AI_FLOAT(/, double)
@@ -1300,23 +1538,35 @@ KML_AI_FLOAT(-, float)
 #undef KML_AI_FLOAT
 
 // ---- ap_int comparisons (the vendor's, see kml_ap::vcmp_traits) ----
-#define KML_AI_CMP(OP, FN)                                                                                    \
-  template <int W1, bool S1, int W2, bool S2>                                                             \
-  constexpr bool operator OP(const ap_int_base<W1, S1>& a, const ap_int_base<W2, S2>& b) {                \
-    return kml_ap::FN<W1, S1, 0, W2, S2, 0>(a.V, b.V);                                        \
-  }                                                                                                       \
-  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>                                            \
-  constexpr bool operator OP(const ap_int_base<W1, S1>& a, T b) {                                         \
-    return kml_ap::FN<W1, S1, 0, kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0>(a.V, b);           \
-  }                                                                                                       \
-  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>                                            \
-  constexpr bool operator OP(T a, const ap_int_base<W1, S1>& b) {                                         \
-    return kml_ap::FN<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0, W1, S1, 0>(a, b.V);           \
-  }                                                                                                       \
-  template <int W1, bool S1> constexpr bool operator OP(const ap_int_base<W1, S1>& a, double b) { return a.to_double() OP b; } \
-  template <int W1, bool S1> constexpr bool operator OP(double a, const ap_int_base<W1, S1>& b) { return a OP b.to_double(); } \
-  template <int W1, bool S1> constexpr bool operator OP(const ap_int_base<W1, S1>& a, float b) { return a.to_double() OP double(b); } \
-  template <int W1, bool S1> constexpr bool operator OP(float a, const ap_int_base<W1, S1>& b) { return double(a) OP b.to_double(); }
+#define KML_AI_CMP(OP, FN)                                                                 \
+  template <int W1, bool S1, int W2, bool S2>                                              \
+  constexpr bool operator OP(const ap_int_base<W1, S1>& a, const ap_int_base<W2, S2>& b) { \
+    return kml_ap::FN<W1, S1, 0, W2, S2, 0>(a.V, b.V);                                     \
+  }                                                                                        \
+  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>                             \
+  constexpr bool operator OP(const ap_int_base<W1, S1>& a, T b) {                          \
+    return kml_ap::FN<W1, S1, 0, kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0>(a.V, b);        \
+  }                                                                                        \
+  template <int W1, bool S1, class T, kml_ap::if_int_t<T> = 0>                             \
+  constexpr bool operator OP(T a, const ap_int_base<W1, S1>& b) {                          \
+    return kml_ap::FN<kml_ap::cbits_v<T>, kml_ap::csgn_v<T>, 0, W1, S1, 0>(a, b.V);        \
+  }                                                                                        \
+  template <int W1, bool S1>                                                               \
+  constexpr bool operator OP(const ap_int_base<W1, S1>& a, double b) {                     \
+    return a.to_double() OP b;                                                             \
+  }                                                                                        \
+  template <int W1, bool S1>                                                               \
+  constexpr bool operator OP(double a, const ap_int_base<W1, S1>& b) {                     \
+    return a OP b.to_double();                                                             \
+  }                                                                                        \
+  template <int W1, bool S1>                                                               \
+  constexpr bool operator OP(const ap_int_base<W1, S1>& a, float b) {                      \
+    return a.to_double() OP double(b);                                                     \
+  }                                                                                        \
+  template <int W1, bool S1>                                                               \
+  constexpr bool operator OP(float a, const ap_int_base<W1, S1>& b) {                      \
+    return double(a) OP b.to_double();                                                     \
+  }
 KML_AI_CMP(==, cmp_eq)
 KML_AI_CMP(!=, cmp_ne)
 KML_AI_CMP(<, cmp_lt)
@@ -1341,7 +1591,8 @@ inline std::istream& operator>>(std::istream& is, ap_fixed_base<W, I, S, Q, O, N
   if (is >> d) x = ap_fixed_base<W, I, S, Q, O, N>(d);
   return is;
 }
-template <int W, bool S> inline std::ostream& operator<<(std::ostream& os, const ap_int_base<W, S>& x) {
+template <int W, bool S>
+inline std::ostream& operator<<(std::ostream& os, const ap_int_base<W, S>& x) {
   if constexpr (W <= 64) {
     return os << typename ap_int_base<W, S>::RetType(x.V);
   } else {
@@ -1349,7 +1600,8 @@ template <int W, bool S> inline std::ostream& operator<<(std::ostream& os, const
     return os << kml_ap::u128_str(kml_ap::u128(x.V));
   }
 }
-template <int W, bool S> inline std::istream& operator>>(std::istream& is, ap_int_base<W, S>& x) {
+template <int W, bool S>
+inline std::istream& operator>>(std::istream& is, ap_int_base<W, S>& x) {
   typename ap_int_base<W, S>::RetType v = 0;
   if (is >> v) x = ap_int_base<W, S>(v);
   return is;
