@@ -10,15 +10,6 @@ namespace {
 
 std::string u(std::size_t v) { return std::to_string(v) + "u"; }
 
-std::string d(double v) {
-  std::ostringstream o;
-  o.precision(17);
-  o << v;
-  std::string s = o.str();
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
-
 NodeCode dense(const NodeNames& nn, const Config&) {
   const ir::Node& n = *nn.node;
   NodeCode c;
@@ -106,7 +97,7 @@ NodeCode activation(const NodeNames& nn, const Config&) {
       << "  typedef " << nn.type("inv_table") << " inv_table_t;\n"
       << "  typedef " << nn.type("sum") << " sum_t;\n"
       // Stable: the sum lies in [1, n_in]. Latency (no max subtraction): hls4ml's inverse-table range [0, 64).
-      << "  static constexpr double sum_range = " << d(impl == "latency" ? 64.0 : double(n_in)) << ";\n"
+      << "  static constexpr double sum_range = " << literal(impl == "latency" ? 64.0 : double(n_in), false) << ";\n"
       << "};\n";
     c.config = s.str();
     c.call = "kml::softmax" + targs + ">" + args + ");";
@@ -134,19 +125,19 @@ NodeCode activation(const NodeNames& nn, const Config&) {
   } else if (fn == "relu") {
     bool has_max = n.attr.contains("max_value") && !n.attr["max_value"].is_null();
     s << "  static const bool has_max = " << (has_max ? "true" : "false") << ";\n"
-      << "  static constexpr double max_value = " << d(num("max_value", 0.0)) << ";\n"
-      << "  static constexpr double negative_slope = " << d(num("negative_slope", 0.0)) << ";\n"
-      << "  static constexpr double threshold = " << d(num("threshold", 0.0)) << ";\n";
+      << "  static constexpr double max_value = " << literal(num("max_value", 0.0), false) << ";\n"
+      << "  static constexpr double negative_slope = " << literal(num("negative_slope", 0.0), false) << ";\n"
+      << "  static constexpr double threshold = " << literal(num("threshold", 0.0), false) << ";\n";
     call = "kml::relu_general";
   } else if (fn == "leaky_relu") {
-    s << "  static constexpr double alpha = " << d(num("alpha", 0.3)) << ";\n";
+    s << "  static constexpr double alpha = " << literal(num("alpha", 0.3), false) << ";\n";
     call = "kml::leaky_relu";
   } else if (fn == "thresholded_relu") {
-    s << "  static constexpr double threshold = " << d(num("theta", 1.0)) << ";\n";
+    s << "  static constexpr double threshold = " << literal(num("theta", 1.0), false) << ";\n";
     call = "kml::thresholded_relu";
   } else if (fn == "hard_sigmoid") {
-    s << "  static constexpr double slope = " << d(num("slope", 0.2)) << ";\n"
-      << "  static constexpr double offset = " << d(num("offset", 0.5)) << ";\n";
+    s << "  static constexpr double slope = " << literal(num("slope", 0.2), false) << ";\n"
+      << "  static constexpr double offset = " << literal(num("offset", 0.5), false) << ";\n";
     call = "kml::hard_sigmoid";
   } else if (fn == "hard_tanh") {
     call = "kml::hard_tanh";
@@ -158,7 +149,7 @@ NodeCode activation(const NodeNames& nn, const Config&) {
     c.call = "kml::prelu" + targs + ">" + args + ", " + a + ");";
     return c;
   } else if (lut.count(fn)) {
-    if (fn == "elu") s << "  static constexpr double alpha = " << d(num("alpha", 1.0)) << ";\n";
+    if (fn == "elu") s << "  static constexpr double alpha = " << literal(num("alpha", 1.0), false) << ";\n";
     s << "};\n";
     c.config = s.str();
     c.call = "kml::unary" + targs + ", kml::fn::" + lut.at(fn) + ">" + args + ");";
