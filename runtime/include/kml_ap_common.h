@@ -86,6 +86,14 @@ constexpr int imin(int a, int b) { return a < b ? a : b; }
 template <class T>
 struct to_unsigned;
 template <>
+struct to_unsigned<int32_t> {
+  using type = uint32_t;
+};
+template <>
+struct to_unsigned<uint32_t> {
+  using type = uint32_t;
+};
+template <>
 struct to_unsigned<int64_t> {
   using type = uint64_t;
 };
@@ -122,10 +130,12 @@ struct storage_sel {
 template <int W, bool S>
 using store_t = typename storage_sel<W, S>::type;
 
-// 64- or 128-bit type for computing a W-bit result exactly.
+// 32-, 64- or 128-bit type for computing a W-bit result exactly. Results of up to 32 bits stay in 32-bit
+// lanes, so that loops over narrow fixed-point values (a dense layer's multiply-accumulate) vectorize.
 template <int W, bool S>
-using arith_t = std::conditional_t<(W <= 64), std::conditional_t<S, int64_t, uint64_t>,
-                                   std::conditional_t<S, i128, u128>>;
+using arith_t = std::conditional_t<
+    (W <= 32), std::conditional_t<S, int32_t, uint32_t>,
+    std::conditional_t<(W <= 64), std::conditional_t<S, int64_t, uint64_t>, std::conditional_t<S, i128, u128>>>;
 
 // ---- 256-bit two's complement, only for conversions involving unsigned 128-bit values -------------
 struct s256 {
@@ -293,9 +303,12 @@ constexpr store_t<W, S> wrap_store(T x) {
 template <int W, bool S>
 constexpr int sbits_v = S ? W : W + 1;
 template <int Wa, bool Sa, int Wb, bool Sb>
-using comp_t =
-    std::conditional_t<(imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>) <= 64), int64_t,
-                       std::conditional_t<(imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>) <= 128), i128, s256>>;
+constexpr int comp_bits_v = imax(sbits_v<Wa, Sa>, sbits_v<Wb, Sb>);
+template <int Wa, bool Sa, int Wb, bool Sb>
+using comp_t = std::conditional_t<
+    (comp_bits_v<Wa, Sa, Wb, Sb> <= 32), int32_t,
+    std::conditional_t<(comp_bits_v<Wa, Sa, Wb, Sb> <= 64), int64_t,
+                       std::conditional_t<(comp_bits_v<Wa, Sa, Wb, Sb> <= 128), i128, s256>>>;
 
 constexpr u128 set_bits(u128 x, int from, int to, bool b) {  // bits [from, to] := b
   for (int k = from; k <= to; ++k) x = b ? (x | (u128(1) << k)) : (x & ~(u128(1) << k));

@@ -648,6 +648,89 @@ TEST_CASE("128-bit values", "[ap_fixed][ap_int]") {
   CHECK(os.str() == "340282366920938463426481119284349108225");
 }
 
+// Results of at most 32 bits are computed in 32-bit integers, wider ones in 64 bits (the golden vectors reach
+// 48 bits). Each operation near the boundary must give the same value whether its operands are the narrow
+// types or the same values widened so that the 64-bit path runs.
+namespace {
+template <class T>
+std::vector<T> edge_and_random_values(unsigned seed) {
+  using R = typename T::raw_type;
+  constexpr int W = T::width;
+  const bool s = T::sign_flag;
+  const long long lo = s ? -(1ll << (W - 1)) : 0, hi = s ? (1ll << (W - 1)) - 1 : (1ll << W) - 1;
+  std::vector<long long> raws = {lo, lo + 1, -1, 0, 1, hi - 1, hi, lo / 2, hi / 2};
+  unsigned long long x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (int k = 0; k < 300; ++k) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    raws.push_back(lo + static_cast<long long>(x % static_cast<unsigned long long>(hi - lo + 1)));
+  }
+  std::vector<T> out;
+  for (long long r : raws)
+    if (r >= lo && r <= hi) out.push_back(T::from_raw(static_cast<R>(r)));
+  return out;
+}
+
+template <class A, class B>
+void check_ops_match_wide_path(unsigned seed) {
+  using WA = ap_fixed_base<A::width + 24, A::iwidth + 24, A::sign_flag>;  // same values, 64-bit arithmetic
+  using WB = ap_fixed_base<B::width + 24, B::iwidth + 24, B::sign_flag>;
+  using Dst = ap_fixed<16, 6>;
+  using DstRnd = ap_fixed<16, 6, AP_RND_CONV, AP_SAT_SYM>;
+  using DstU = ap_ufixed<14, 4, AP_RND, AP_SAT>;
+  for (const A& a : edge_and_random_values<A>(seed))
+    for (const B& b : edge_and_random_values<B>(seed + 1)) {
+      const WA wa = a;
+      const WB wb = b;
+      const auto p = a * b, wp = wa * wb;
+      const auto sum = a + b, wsum = wa + wb;
+      const auto dif = a - b, wdif = wa - wb;
+      INFO(a.to_double() << " op " << b.to_double());
+      REQUIRE((p == wp));
+      REQUIRE((sum == wsum));
+      REQUIRE((dif == wdif));
+      REQUIRE(Dst(p).V == Dst(wp).V);
+      REQUIRE(DstRnd(p).V == DstRnd(wp).V);
+      REQUIRE(DstU(p).V == DstU(wp).V);
+      REQUIRE(Dst(sum).V == Dst(wsum).V);
+      REQUIRE(DstRnd(dif).V == DstRnd(wdif).V);
+      if (A::sign_flag == B::sign_flag) {  // (mixed signedness compares by the widths, as the vendor's)
+        REQUIRE((a < b) == (wa < wb));
+        REQUIRE((a == b) == (wa == wb));
+      }
+      if (b >= 1 || b <= -1) REQUIRE(((a / b) == (wa / wb)) == true);  // (smaller divisors may wrap)
+      A acc = a;
+      acc += b;
+      WA wacc = wa;
+      wacc += wb;
+      REQUIRE(A(wacc).V == acc.V);
+    }
+}
+}  // namespace
+
+TEST_CASE("arithmetic at the 32-bit boundary matches the 64-bit path", "[ap_fixed]") {
+  STATIC_REQUIRE(sizeof((ap_fixed<16, 6>() * ap_fixed<16, 6>()).V) == 4);
+  check_ops_match_wide_path<ap_fixed<16, 6>, ap_fixed<16, 6>>(1);
+  check_ops_match_wide_path<ap_ufixed<16, 6>, ap_fixed<16, 3>>(2);
+  check_ops_match_wide_path<ap_ufixed<16, 8>, ap_ufixed<16, 8>>(3);
+  check_ops_match_wide_path<ap_fixed<31, 10>, ap_fixed<31, 12>>(4);
+  check_ops_match_wide_path<ap_ufixed<31, 1>, ap_ufixed<31, 30>>(5);
+  check_ops_match_wide_path<ap_fixed<20, -2>, ap_ufixed<12, 14>>(6);
+  check_ops_match_wide_path<ap_fixed<32, 16>, ap_fixed<8, 4>>(7);
+
+  ap_uint<31> u = 0x7FFFFFFF;
+  ++u;
+  CHECK(u == 0);
+  --u;
+  CHECK(u.to_uint64() == 0x7FFFFFFFull);
+  const ap_int<32> m = ap_int<32>(-2147483647) - 1;
+  CHECK((-m).to_int64() == 2147483648ll);
+  CHECK((m / ap_int<32>(-1)).to_int64() == 2147483648ll);
+  CHECK((ap_uint<16>(65535) * ap_int<16>(-32768)).to_int64() == -2147450880ll);
+  CHECK((ap_uint<16>(65535) * ap_uint<16>(65535)).to_uint64() == 4294836225ull);
+  CHECK((ap_uint<31>(0x7FFFFFFF) - ap_uint<31>(0)).to_int64() == 0x7FFFFFFFll);
+  CHECK((ap_int<16>(-32768) * ap_int<16>(-32768)).to_int64() == 1073741824ll);
+}
+
 namespace {
 constexpr ap_fixed<16, 6> kConst = 0.3;
 static_assert(kConst.V == 307, "double -> ap_fixed conversion is constexpr");
