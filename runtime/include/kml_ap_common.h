@@ -438,7 +438,9 @@ constexpr store_t<W, S> cvt_fixed(store_t<W2, S2> raw) {
     return St(raw);
   } else {
     using C = comp_t<W2, S2, W, S>;
-    return from_c<St>(quantize<W, I, S, Q, O, N, may_ovf>(to_c<C>(raw), F2, W2, S2));
+    // A plain wrap into every bit of the storage type is the narrowing conversion itself.
+    constexpr bool wrap_by_narrowing = O == AP_WRAP && N == 0 && W == nbits_v<St>;
+    return from_c<St>(quantize<W, I, S, Q, O, N, may_ovf && !wrap_by_narrowing>(to_c<C>(raw), F2, W2, S2));
   }
 }
 
@@ -600,6 +602,15 @@ constexpr A ashl(A v, int s) {
 // Exact comparison of x * 2^-F1 and y * 2^-F2: -1, 0, 1.
 template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
 constexpr int cmp_fixed(T1 rx, T2 ry) {
+  // Both aligned to the finer LSB when that fits 64 bits: a branch-free compare (relu's x > 0 on a whole
+  // array vectorizes); otherwise the coarser comparison plus a look at the finer operand's low bits.
+  constexpr int Fm = imax(F1, F2);
+  constexpr int aligned = imax(sbits_v<W1, S1> + Fm - F1, sbits_v<W2, S2> + Fm - F2);
+  if constexpr (aligned <= 64) {
+    using A = std::conditional_t<(aligned <= 32), int32_t, int64_t>;
+    const A x = ashl(A(rx), Fm - F1), y = ashl(A(ry), Fm - F2);
+    return int(y < x) - int(x < y);
+  }
   using C = comp_t<W1, S1, W2, S2>;
   const C x = to_c<C>(rx), y = to_c<C>(ry);
   if constexpr (F1 == F2) {

@@ -696,6 +696,10 @@ void check_ops_match_wide_path(unsigned seed) {
       if (A::sign_flag == B::sign_flag) {  // (mixed signedness compares by the widths, as the vendor's)
         REQUIRE((a < b) == (wa < wb));
         REQUIRE((a == b) == (wa == wb));
+        REQUIRE((a < b) == (a.to_double() < b.to_double()));  // every value here is exact in a double
+        REQUIRE((a >= b) == (a.to_double() >= b.to_double()));
+        REQUIRE((wa > wb) == (wa.to_double() > wb.to_double()));
+        REQUIRE((a == b) == (a.to_double() == b.to_double()));
       }
       if (b >= 1 || b <= -1) REQUIRE(((a / b) == (wa / wb)) == true);  // (smaller divisors may wrap)
       A acc = a;
@@ -729,6 +733,16 @@ TEST_CASE("arithmetic at the 32-bit boundary matches the 64-bit path", "[ap_fixe
   CHECK((ap_uint<16>(65535) * ap_uint<16>(65535)).to_uint64() == 4294836225ull);
   CHECK((ap_uint<31>(0x7FFFFFFF) - ap_uint<31>(0)).to_int64() == 0x7FFFFFFFll);
   CHECK((ap_int<16>(-32768) * ap_int<16>(-32768)).to_int64() == 1073741824ll);
+  // comparisons with C integers (the integer side is 32 or 64 bits wide)
+  const ap_fixed<16, 6> tiny = ap_fixed<16, 6>::from_raw(1), neg_tiny = ap_fixed<16, 6>::from_raw(-1);
+  CHECK(tiny > 0);
+  CHECK(!(neg_tiny > 0));
+  CHECK(neg_tiny < 0);
+  CHECK(!(tiny == 0));
+  CHECK(ap_fixed<16, 6>(3) == 3);
+  CHECK(ap_fixed<16, 6>(-1) < 0ll);
+  CHECK(ap_fixed<16, 6>(2.5) > 2);
+  CHECK(ap_fixed<16, 6>(2.5) < 3u);
 }
 
 namespace {
