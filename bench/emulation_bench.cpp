@@ -1,5 +1,6 @@
 // Emulation benchmark: inferences per second of each compiled bit-accurate model, fixed point vs float,
-// single-threaded and through the multi-threaded batch API.   kml_bench_emulation [SAMPLES]
+// single-threaded and through the multi-threaded batch API.   kml_bench_emulation [SAMPLES [MODEL]]
+// (MODEL: run only the model of that name, e.g. to profile it.)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,6 +29,7 @@ double rate(const BenchModel& m, const std::vector<float>& in, std::vector<float
 
 int main(int argc, char** argv) {
   std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20000;
+  const std::string only = argc > 2 ? argv[2] : "";
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::mt19937 rng(12345);
   std::normal_distribution<float> normal(0.f, 1.f);
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   };
   std::vector<Row> rows;
   for (const BenchModel& m : kBenchModels) {
+    if (!only.empty() && only != m.name) continue;
     std::vector<float> in(n * m.in_size), out(n * m.out_size);
     for (auto& x : in) x = normal(rng);
     double r1 = rate(m, in, out, n, 1);
