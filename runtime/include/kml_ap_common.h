@@ -84,22 +84,8 @@ constexpr int imax(int a, int b) { return a > b ? a : b; }
 constexpr int imin(int a, int b) { return a < b ? a : b; }
 
 template <class T>
-struct to_unsigned;
-template <>
-struct to_unsigned<int32_t> {
-  using type = uint32_t;
-};
-template <>
-struct to_unsigned<uint32_t> {
-  using type = uint32_t;
-};
-template <>
-struct to_unsigned<int64_t> {
-  using type = uint64_t;
-};
-template <>
-struct to_unsigned<uint64_t> {
-  using type = uint64_t;
+struct to_unsigned {
+  using type = std::make_unsigned_t<T>;
 };
 template <>
 struct to_unsigned<i128> {
