@@ -144,6 +144,33 @@ void rnn_store_last(res_T* res, const state_T* h) {
   for (unsigned j = 0; j < CONFIG_T::n_units; j++) res[j] = h[j];
 }
 
+// One step's products for G gates: zx = x_t W + b over the input row read at step t (go_backwards honoured) and
+// zh = h U + rb, each G * n_units wide.
+template <class data_T, typename CONFIG_T, unsigned G>
+void rnn_step_products(const data_T* data, unsigned t, const typename CONFIG_T::weight_t* kernel,
+                       const typename CONFIG_T::bias_t* bias, const typename CONFIG_T::state_t* h,
+                       const typename CONFIG_T::recurrent_weight_t* rkernel, const typename CONFIG_T::bias_t* rbias,
+                       typename CONFIG_T::accum_t* zx, typename CONFIG_T::accum_t* zh) {
+#pragma HLS INLINE
+  const unsigned ti = CONFIG_T::go_backwards ? CONFIG_T::n_steps - 1 - t : t;
+  rnn_matvec<data_T, typename CONFIG_T::weight_t, typename CONFIG_T::bias_t, typename CONFIG_T::accum_t, CONFIG_T::n_in,
+             G * CONFIG_T::n_units>(data + ti * CONFIG_T::n_in, kernel, bias, zx);
+  rnn_matvec<typename CONFIG_T::state_t, typename CONFIG_T::recurrent_weight_t, typename CONFIG_T::bias_t,
+             typename CONFIG_T::accum_t, CONFIG_T::n_units, G * CONFIG_T::n_units>(h, rkernel, rbias, zh);
+}
+
+// The layer's activation and its recurrent activation.
+template <typename CONFIG_T, class T>
+typename CONFIG_T::table_t rnn_main_act(const T& x) {
+#pragma HLS INLINE
+  return rnn_activate<CONFIG_T>(CONFIG_T::activation, CONFIG_T::act_slope, CONFIG_T::act_offset, x);
+}
+template <typename CONFIG_T, class T>
+typename CONFIG_T::table_t rnn_gate_act(const T& x) {
+#pragma HLS INLINE
+  return rnn_activate<CONFIG_T>(CONFIG_T::recurrent_activation, CONFIG_T::rec_slope, CONFIG_T::rec_offset, x);
+}
+
 #define KML_RNN_OUT_SIZE (CONFIG_T::return_sequences ? CONFIG_T::n_steps * CONFIG_T::n_units : CONFIG_T::n_units)
 
 // ---- SimpleRNN --------------------------------------------------------------------------------------------
@@ -158,15 +185,11 @@ void simple_rnn(const data_T data[CONFIG_T::n_steps * CONFIG_T::n_in], res_T res
   for (unsigned j = 0; j < U; j++) h[j] = 0;
 Steps:
   for (unsigned t = 0; t < CONFIG_T::n_steps; t++) {
-    const unsigned ti = CONFIG_T::go_backwards ? CONFIG_T::n_steps - 1 - t : t;
     typename CONFIG_T::accum_t zx[U], zh[U];
-    rnn_matvec<data_T, typename CONFIG_T::weight_t, typename CONFIG_T::bias_t, typename CONFIG_T::accum_t, CONFIG_T::n_in, U>(
-        data + ti * CONFIG_T::n_in, kernel, bias, zx);
-    rnn_matvec<typename CONFIG_T::state_t, typename CONFIG_T::recurrent_weight_t, typename CONFIG_T::bias_t,
-               typename CONFIG_T::accum_t, U, U>(h, rkernel, rbias, zh);
+    rnn_step_products<data_T, CONFIG_T, 1>(data, t, kernel, bias, h, rkernel, rbias, zx, zh);
     for (unsigned j = 0; j < U; j++) {
       typename CONFIG_T::accum_t z = zx[j] + zh[j];
-      h[j] = rnn_activate<CONFIG_T>(CONFIG_T::activation, CONFIG_T::act_slope, CONFIG_T::act_offset, z);
+      h[j] = rnn_main_act<CONFIG_T>(z);
     }
     rnn_store<res_T, CONFIG_T>(res, h, t);
   }
@@ -189,21 +212,17 @@ void lstm(const data_T data[CONFIG_T::n_steps * CONFIG_T::n_in], res_T res[KML_R
   }
 Steps:
   for (unsigned t = 0; t < CONFIG_T::n_steps; t++) {
-    const unsigned ti = CONFIG_T::go_backwards ? CONFIG_T::n_steps - 1 - t : t;
     typename CONFIG_T::accum_t zx[4 * U], zh[4 * U];
-    rnn_matvec<data_T, typename CONFIG_T::weight_t, typename CONFIG_T::bias_t, typename CONFIG_T::accum_t, CONFIG_T::n_in,
-               4 * U>(data + ti * CONFIG_T::n_in, kernel, bias, zx);
-    rnn_matvec<typename CONFIG_T::state_t, typename CONFIG_T::recurrent_weight_t, typename CONFIG_T::bias_t,
-               typename CONFIG_T::accum_t, U, 4 * U>(h, rkernel, rbias, zh);
+    rnn_step_products<data_T, CONFIG_T, 4>(data, t, kernel, bias, h, rkernel, rbias, zx, zh);
     for (unsigned j = 0; j < U; j++) {
       typename CONFIG_T::accum_t zi = zx[j] + zh[j], zf = zx[U + j] + zh[U + j], zc = zx[2 * U + j] + zh[2 * U + j],
                                  zo = zx[3 * U + j] + zh[3 * U + j];
-      act_t gi = rnn_activate<CONFIG_T>(CONFIG_T::recurrent_activation, CONFIG_T::rec_slope, CONFIG_T::rec_offset, zi);
-      act_t gf = rnn_activate<CONFIG_T>(CONFIG_T::recurrent_activation, CONFIG_T::rec_slope, CONFIG_T::rec_offset, zf);
-      act_t gc = rnn_activate<CONFIG_T>(CONFIG_T::activation, CONFIG_T::act_slope, CONFIG_T::act_offset, zc);
-      act_t go = rnn_activate<CONFIG_T>(CONFIG_T::recurrent_activation, CONFIG_T::rec_slope, CONFIG_T::rec_offset, zo);
+      act_t gi = rnn_gate_act<CONFIG_T>(zi);
+      act_t gf = rnn_gate_act<CONFIG_T>(zf);
+      act_t gc = rnn_main_act<CONFIG_T>(zc);
+      act_t go = rnn_gate_act<CONFIG_T>(zo);
       c[j] = gf * c[j] + gi * gc;
-      act_t ac = rnn_activate<CONFIG_T>(CONFIG_T::activation, CONFIG_T::act_slope, CONFIG_T::act_offset, c[j]);
+      act_t ac = rnn_main_act<CONFIG_T>(c[j]);
       h[j] = go * ac;
     }
     rnn_store<res_T, CONFIG_T>(res, h, t);
@@ -226,18 +245,14 @@ void gru(const data_T data[CONFIG_T::n_steps * CONFIG_T::n_in], res_T res[KML_RN
   for (unsigned j = 0; j < U; j++) h[j] = 0;
 Steps:
   for (unsigned t = 0; t < CONFIG_T::n_steps; t++) {
-    const unsigned ti = CONFIG_T::go_backwards ? CONFIG_T::n_steps - 1 - t : t;
     acc_t zx[3 * U], zh[3 * U];
-    rnn_matvec<data_T, typename CONFIG_T::weight_t, typename CONFIG_T::bias_t, acc_t, CONFIG_T::n_in, 3 * U>(
-        data + ti * CONFIG_T::n_in, kernel, bias, zx);
-    // reset_after: the whole recurrent product (with its bias) now; otherwise the z and r parts only here.
-    rnn_matvec<state_t, typename CONFIG_T::recurrent_weight_t, typename CONFIG_T::bias_t, acc_t, U, 3 * U>(h, rkernel,
-                                                                                                     rbias, zh);
+    // reset_after: the whole recurrent product (with its bias) is used; otherwise only its z and r parts.
+    rnn_step_products<data_T, CONFIG_T, 3>(data, t, kernel, bias, h, rkernel, rbias, zx, zh);
     act_t z[U], r[U];
     for (unsigned j = 0; j < U; j++) {
       acc_t sz = zx[j] + zh[j], sr = zx[U + j] + zh[U + j];
-      z[j] = rnn_activate<CONFIG_T>(CONFIG_T::recurrent_activation, CONFIG_T::rec_slope, CONFIG_T::rec_offset, sz);
-      r[j] = rnn_activate<CONFIG_T>(CONFIG_T::recurrent_activation, CONFIG_T::rec_slope, CONFIG_T::rec_offset, sr);
+      z[j] = rnn_gate_act<CONFIG_T>(sz);
+      r[j] = rnn_gate_act<CONFIG_T>(sr);
     }
     acc_t hh[U];
     if (CONFIG_T::reset_after) {
@@ -258,7 +273,7 @@ Steps:
       }
     }
     for (unsigned j = 0; j < U; j++) {
-      act_t n = rnn_activate<CONFIG_T>(CONFIG_T::activation, CONFIG_T::act_slope, CONFIG_T::act_offset, hh[j]);
+      act_t n = rnn_main_act<CONFIG_T>(hh[j]);
       act_t one_minus_z = act_t(1) - z[j];
       h[j] = z[j] * h[j] + one_minus_z * n;
     }
