@@ -32,82 +32,56 @@ struct base {
   static const bool rational = false;
   static double slope() { return 1.0; }
 };
-// `above`: what x >= hi() gives: 0 = the last table entry (functions that saturate), 1 = x (functions that
-// become the identity), 2 = slope() * x (functions linear for x >= 0, tabulated over [lo, 0) only).
+// A function tabulated over [Lo, Hi) in fixed point. `Above`: what x >= hi() gives: 0 = the last table entry
+// (functions that saturate), 1 = x (functions that become the identity), 2 = slope() * x (functions linear for
+// x >= 0, tabulated over [lo, 0) only).
 // `rational`: fixed-point types compute the function exactly with one division instead of a table.
-struct sigmoid : base {
+template <int Lo, int Hi, int Above>
+struct table_fn : base {
+  static double lo() { return Lo; }
+  static double hi() { return Hi; }
+  static const int above = Above;
+};
+struct sigmoid : table_fn<-8, 8, 0> {
   static double f(double x, double) { return 1.0 / (1.0 + std::exp(-x)); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 0;
 };
-struct tanh_ : base {
+struct tanh_ : table_fn<-4, 4, 0> {
   static double f(double x, double) { return std::tanh(x); }
-  static double lo() { return -4; }
-  static double hi() { return 4; }
-  static const int above = 0;
 };
-struct softplus : base {
+struct softplus : table_fn<-8, 8, 1> {
   static double f(double x, double) { return x > 30 ? x : std::log1p(std::exp(x)); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 1;
 };
-struct softsign : base {
+struct softsign : table_fn<-8, 8, 0> {
   static double f(double x, double) { return x / (1.0 + std::fabs(x)); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 0;
   static const bool rational = true;
 };
-struct elu : base {
+struct elu : table_fn<-8, 0, 1> {
   static double f(double x, double a) { return x >= 0 ? x : a * std::expm1(x); }
-  static double lo() { return -8; }
-  static double hi() { return 0; }
-  static const int above = 1;
 };
-struct selu : base {
+struct selu : table_fn<-8, 0, 2> {
   static double f(double x, double) {
     const double a = 1.6732632423543772848170429916717, s = 1.0507009873554804934193349852946;
     return x >= 0 ? s * x : s * a * std::expm1(x);
   }
-  static double lo() { return -8; }
-  static double hi() { return 0; }
-  static const int above = 2;
   static double slope() { return 1.0507009873554804934193349852946; }
 };
-struct silu : base {
+struct silu : table_fn<-8, 8, 1> {
   static double f(double x, double) { return x / (1.0 + std::exp(-x)); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 1;
 };
-struct gelu : base {  // exact (erf) form, Keras' default approximate=False
+struct gelu : table_fn<-8, 8, 1> {  // exact (erf) form, Keras' default approximate=False
   static double f(double x, double) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 1;
 };
-struct exponential : base {
+struct exponential : table_fn<-8, 8, 0> {
   static double f(double x, double) { return std::exp(x); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 0;
 };
-struct hard_silu : base {
+struct hard_silu : table_fn<-4, 4, 1> {  // 0 below -3, x above 3: a table over [-4, 4) is enough
   static double f(double x, double) {
     double r = x + 3 < 0 ? 0 : (x + 3 > 6 ? 6 : x + 3);
     return x * r / 6.0;
   }
-  static double lo() { return -4; }  // 0 below -3, x above 3: a table over [-4, 4) is enough
-  static double hi() { return 4; }
-  static const int above = 1;
 };
-struct mish : base {
+struct mish : table_fn<-8, 8, 1> {
   static double f(double x, double) { return x * std::tanh(x > 30 ? x : std::log1p(std::exp(x))); }
-  static double lo() { return -8; }
-  static double hi() { return 8; }
-  static const int above = 1;
 };
 struct exp_ : base {
   static double f(double x, double) { return std::exp(x); }
