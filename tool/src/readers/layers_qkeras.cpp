@@ -219,37 +219,30 @@ void binary_dense(LayerCtx& c, bool ternary) {
   delegate(c, "Dense", c.inputs, ws);
 }
 
+// HGQ2 reuses QKeras' class names (QDense, QConv1D, ...); its layers carry quantizer configs (kq_conf, iq_conf).
+// Hands such a layer to the HGQ2 handler of that name; false when the layer is QKeras'.
+bool handled_as_hgq2(LayerCtx& c, const std::string& cls) {
+  if (!c.config().contains("kq_conf") && !c.config().contains("iq_conf")) return false;
+  const LayerHandler* h = LayerRegistry::instance().find("HGQ2:" + cls);
+  if (!h) return false;
+  (*h)(c);
+  return true;
+}
+
 }  // namespace
 
 void register_qkeras_layers(LayerRegistry& r) {
   r.add("QDense", [](LayerCtx& c) {
-    // HGQ2 and QKeras both name a layer QDense: HGQ2's carries quantizer configs (kq_conf).
-    if (c.config().contains("kq_conf") || c.config().contains("iq_conf")) {
-      const LayerHandler* h = LayerRegistry::instance().find("HGQ2:QDense");
-      if (h) return (*h)(c);
-    }
-    qlinear(c, "Dense");
+    if (!handled_as_hgq2(c, "QDense")) qlinear(c, "Dense");
   });
   r.add("QConv1D", [](LayerCtx& c) {
-    if (c.config().contains("kq_conf")) {
-      const LayerHandler* h = LayerRegistry::instance().find("HGQ2:QConv1D");
-      if (h) return (*h)(c);
-    }
-    qlinear(c, "Conv1D");
+    if (!handled_as_hgq2(c, "QConv1D")) qlinear(c, "Conv1D");
   });
   r.add("QConv2D", [](LayerCtx& c) {
-    if (c.config().contains("kq_conf")) {
-      const LayerHandler* h = LayerRegistry::instance().find("HGQ2:QConv2D");
-      if (h) return (*h)(c);
-    }
-    qlinear(c, "Conv2D");
+    if (!handled_as_hgq2(c, "QConv2D")) qlinear(c, "Conv2D");
   });
   r.add("QBatchNormalization", [](LayerCtx& c) {
-    if (c.config().contains("kq_conf")) {
-      const LayerHandler* h = LayerRegistry::instance().find("HGQ2:QBatchNormalization");
-      if (h) return (*h)(c);
-    }
-    qbatchnorm(c);
+    if (!handled_as_hgq2(c, "QBatchNormalization")) qbatchnorm(c);
   });
   r.add("QDepthwiseConv2D", [](LayerCtx& c) { qdepthwise(c, "DepthwiseConv2D"); });
   r.add("QSeparableConv1D", [](LayerCtx& c) { qseparable(c, "SeparableConv1D"); });
