@@ -71,7 +71,20 @@ void register_attention_emitters(EmitterRegistry& r);  // ops_attention.cpp
 void register_hgq_attention_emitters(EmitterRegistry& r);  // ops_hgq_attention.cpp
 void register_dense_po2_emitters(EmitterRegistry& r);  // ops_dense_po2.cpp (wraps the core dense emitter)
 
-// Format a value for a C++ initializer: exact, as short as possible.
+// How append_literal() spells a number in generated C++: as short as possible, and reading back as exactly the
+// value written (Float: the value rounded to float). NaN is written as 0.
+enum class Spelling {
+  Double,         // the shortest decimal of the double: 0.1, 64, 1e-05, -0
+  Float,          // the same for the value rounded to float, without suffix
+  DoubleLiteral,  // Double, with ".0" after a whole number, so that the literal has type double: 64.0
+  Initializer,    // array initializers: whole numbers below 2^53 as integers (valid for integer arrays too),
+                  // float32 values as float literals (0.1f), other values as Double
+};
+
+// Append v, spelled `how`, to out (std::to_chars: no allocation beyond out's own growth).
+void append_literal(std::string& out, double v, Spelling how = Spelling::Double);
+
+// Format a value for a C++ initializer: exact, as short as possible (Spelling::Float or Spelling::Double).
 std::string literal(double v, bool as_float);
 
 // Write the whole project into `dir` (which must exist and be empty).

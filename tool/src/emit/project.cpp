@@ -42,12 +42,45 @@ const OpEmitter* EmitterRegistry::find(const std::string& op) const {
   return it == ops_.end() ? nullptr : &it->second;
 }
 
-std::string literal(double v, bool as_float) {
-  // The shortest decimal that reads back as exactly the same value (std::to_chars round-trip guarantee).
-  if (std::isnan(v)) return "0";
+void append_literal(std::string& out, double v, Spelling how) {
+  // std::to_chars writes the shortest decimal that reads back as exactly the same value.
+  if (std::isnan(v)) v = 0.0;
   char buf[64];
-  auto r = as_float ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(v)) : std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  char* end = nullptr;
+  switch (how) {
+    case Spelling::Double:
+      end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+      break;
+    case Spelling::Float:
+      end = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v)).ptr;
+      break;
+    case Spelling::DoubleLiteral:
+      end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+      if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e' || c == 'n'; }) == end) {
+        *end++ = '.';
+        *end++ = '0';
+      }
+      break;
+    case Spelling::Initializer: {
+      const float f = static_cast<float>(v);
+      if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) {
+        end = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v)).ptr;
+      } else if (static_cast<double>(f) == v && std::isfinite(f)) {
+        end = std::to_chars(buf, buf + sizeof buf, f).ptr;
+        *end++ = 'f';
+      } else {
+        end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+      }
+      break;
+    }
+  }
+  out.append(buf, end);
+}
+
+std::string literal(double v, bool as_float) {
+  std::string s;
+  append_literal(s, v, as_float ? Spelling::Float : Spelling::Double);
+  return s;
 }
 
 std::string c_identifier(const std::string& s) {
@@ -134,25 +167,9 @@ std::string weights_header(const WeightArray& w) {
   s.reserve(256 + n * 14);
   s += "// " + w.comment + ", shape " + ir::shape_str(w.tensor->shape) + "\n#ifndef " + g + "\n#define " + g +
        "\n\nstatic const " + w.type + " " + w.var + "[" + std::to_string(std::max<std::size_t>(1, n)) + "] = {";
-  char buf[64];
   for (std::size_t i = 0; i < n; ++i) {
     s += (i % 8 == 0) ? "\n    " : " ";
-    double v = w.tensor->data[i];
-    if (std::isnan(v)) v = 0.0;
-    // Whole numbers as integer literals (valid initialisers of integer, fixed and float arrays alike);
-    // other float32 values (most weights) as float literals: short, and exactly the stored value.
-    const float f = static_cast<float>(v);
-    if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) {
-      auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-      s.append(buf, r.ptr);
-    } else if (static_cast<double>(f) == v && std::isfinite(f)) {
-      auto r = std::to_chars(buf, buf + sizeof buf, f);
-      s.append(buf, r.ptr);
-      s += 'f';
-    } else {
-      auto r = std::to_chars(buf, buf + sizeof buf, v);
-      s.append(buf, r.ptr);
-    }
+    append_literal(s, w.tensor->data[i], Spelling::Initializer);
     if (i + 1 < n) s += ',';
   }
   if (n == 0) s += "0";
