@@ -79,4 +79,11 @@ nlohmann::json activation_attr(const LayerCtx& ctx, const nlohmann::json& act);
 std::string add_activation(LayerCtx& ctx, const std::string& input, const nlohmann::json& act_attr,
                            const std::string& name);
 
+// MultiHeadAttention (Keras' and HGQ2's): checks the inputs (query, value and optionally key) and the options kml
+// supports (attention over axis 1, no gate); returns the query, value and key input names.
+struct AttentionInputs {
+  std::string query, value, key;
+};
+AttentionInputs attention_inputs(LayerCtx& c);
+
 }  // namespace kml::readers

@@ -72,16 +72,8 @@ std::pair<const ir::Tensor*, const ir::Tensor*> sublayer(const LayerCtx& c, cons
 }
 
 void multi_head_attention(LayerCtx& c) {
-  if (c.inputs.size() < 2 || c.inputs.size() > 3)
-    throw c.error("expected query and value (and optionally key) inputs, got " + std::to_string(c.inputs.size()));
-  json axes = c.config().value("attention_axes", json());
-  if (!axes.is_null()) {
-    bool ok = axes.is_array() && axes.size() == 1 && axes[0].is_number_integer() &&
-              (axes[0].get<int>() == 1 || axes[0].get<int>() == -2);
-    if (!ok) throw c.error("attention_axes " + axes.dump() + " is not supported (only the default, axis 1)");
-  }
-  if (c.get<bool>("use_gate", false)) throw c.error("use_gate=True is not supported");
-  const std::string q_in = c.inputs[0], v_in = c.inputs[1], k_in = c.inputs.size() == 3 ? c.inputs[2] : c.inputs[1];
+  const AttentionInputs io = attention_inputs(c);
+  const std::string &q_in = io.query, &v_in = io.value, &k_in = io.key;
   for (const auto& in : {q_in, v_in, k_in})
     if (c.graph->at(in).shape.size() != 2)
       throw c.error("inputs must have shape (sequence, features); got " + ir::shape_str(c.graph->at(in).shape));
@@ -164,6 +156,19 @@ void embedding(LayerCtx& c) {
 }
 
 }  // namespace
+
+AttentionInputs attention_inputs(LayerCtx& c) {
+  if (c.inputs.size() < 2 || c.inputs.size() > 3)
+    throw c.error("expected query and value (and optionally key) inputs, got " + std::to_string(c.inputs.size()));
+  json axes = c.config().value("attention_axes", json());
+  if (!axes.is_null()) {
+    bool ok = axes.is_array() && axes.size() == 1 && axes[0].is_number_integer() &&
+              (axes[0].get<int>() == 1 || axes[0].get<int>() == -2);
+    if (!ok) throw c.error("attention_axes " + axes.dump() + " is not supported (only the default, axis 1)");
+  }
+  if (c.get<bool>("use_gate", false)) throw c.error("use_gate=True is not supported");
+  return {c.inputs[0], c.inputs[1], c.inputs.size() == 3 ? c.inputs[2] : c.inputs[1]};
+}
 
 void register_attention_layers(LayerRegistry& r) {
   r.add("EinsumDense", einsum_dense);
