@@ -83,9 +83,6 @@ struct hard_silu : table_fn<-4, 4, 1> {  // 0 below -3, x above 3: a table over 
 struct mish : table_fn<-8, 8, 1> {
   static double f(double x, double) { return x * std::tanh(x > 30 ? x : std::log1p(std::exp(x))); }
 };
-struct exp_ : base {
-  static double f(double x, double) { return std::exp(x); }
-};
 }  // namespace fn
 
 // Table index of x for a table of N entries over [lo, hi): floor((x - lo) * N / (hi - lo)), clamped.
@@ -286,6 +283,16 @@ struct softmax_config {
   static constexpr double sum_range = 64.0;  // inverse/log table over [0, sum_range)
 };
 
+// implementation = "argmax": 1 at the first maximum of the row, 0 elsewhere.
+template <class data_T, class res_T, unsigned N>
+void softmax_argmax_row(const data_T* x, res_T* y) {
+#pragma HLS INLINE
+  unsigned best = 0;
+  for (unsigned i = 1; i < N; i++)
+    if (x[i] > x[best]) best = i;
+  for (unsigned i = 0; i < N; i++) y[i] = i == best ? 1 : 0;
+}
+
 template <class data_T, class res_T, typename CONFIG_T>
 typename enable_if<is_float<data_T>::value>::type softmax(const data_T data[CONFIG_T::n_rows * CONFIG_T::n_in],
                                                          res_T res[CONFIG_T::n_rows * CONFIG_T::n_in]) {
@@ -293,10 +300,7 @@ typename enable_if<is_float<data_T>::value>::type softmax(const data_T data[CONF
     const data_T* x = data + r * CONFIG_T::n_in;
     res_T* y = res + r * CONFIG_T::n_in;
     if (CONFIG_T::implementation == 2) {
-      unsigned best = 0;
-      for (unsigned i = 1; i < CONFIG_T::n_in; i++)
-        if (x[i] > x[best]) best = i;
-      for (unsigned i = 0; i < CONFIG_T::n_in; i++) y[i] = i == best ? 1 : 0;
+      softmax_argmax_row<data_T, res_T, CONFIG_T::n_in>(x, y);
       continue;
     }
     double m = x[0];
@@ -345,10 +349,7 @@ typename enable_if<!is_float<data_T>::value>::type softmax(const data_T data[CON
     const data_T* x = data + r * CONFIG_T::n_in;
     res_T* y = res + r * CONFIG_T::n_in;
     if (CONFIG_T::implementation == 2) {
-      unsigned best = 0;
-      for (unsigned i = 1; i < CONFIG_T::n_in; i++)
-        if (x[i] > x[best]) best = i;
-      for (unsigned i = 0; i < CONFIG_T::n_in; i++) y[i] = i == best ? 1 : 0;
+      softmax_argmax_row<data_T, res_T, CONFIG_T::n_in>(x, y);
       continue;
     }
     data_T m = x[0];
