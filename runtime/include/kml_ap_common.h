@@ -748,6 +748,57 @@ struct kml_ap_range_ref : ap_uint<Owner::width> {
   }
 };
 
+// Bit-level access on the raw W-bit pattern, the same for both class templates (SELF: the class's name).
+#define KML_AP_BIT_MEMBERS(SELF)                                                                           \
+  constexpr kml_ap::bits_t<W> bits_raw() const { return kml_ap::bits_t<W>(V) & kml_ap::bits_mask<W>(); } \
+  constexpr bool get_bit_raw(int i) const { return ((bits_raw() >> i) & 1) != 0; }                         \
+  constexpr void set_bit_raw(int i, bool b) {                                                              \
+    const kml_ap::bits_t<W> one = 1;                                                                       \
+    V = kml_ap::wrap_store<W, S>(b ? (bits_raw() | (one << i)) : (bits_raw() & ~(one << i)));              \
+  }                                                                                                        \
+  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const {                                        \
+    return kml_ap::range_get<W>(bits_raw(), hi, lo);                                                       \
+  }                                                                                                        \
+  constexpr void set_range_raw(int hi, int lo, kml_ap::u128 v) {                                           \
+    V = kml_ap::wrap_store<W, S>(kml_ap::range_set<W>(bits_raw(), hi, lo, kml_ap::bits_t<W>(v)));          \
+  }                                                                                                        \
+  constexpr kml_ap_bit_ref<SELF> operator[](int i) { return kml_ap_bit_ref<SELF>(this, i); }               \
+  constexpr bool operator[](int i) const { return get_bit_raw(i); }                                        \
+  template <int W2, bool S2>                                                                               \
+  constexpr kml_ap_bit_ref<SELF> operator[](const ap_int_base<W2, S2>& i) {                                \
+    return kml_ap_bit_ref<SELF>(this, i.to_int());                                                         \
+  }                                                                                                        \
+  template <int W2, bool S2>                                                                               \
+  constexpr bool operator[](const ap_int_base<W2, S2>& i) const {                                          \
+    return get_bit_raw(i.to_int());                                                                        \
+  }                                                                                                        \
+  constexpr kml_ap_bit_ref<SELF> bit(int i) { return kml_ap_bit_ref<SELF>(this, i); }                      \
+  constexpr bool bit(int i) const { return get_bit_raw(i); }                                               \
+  constexpr kml_ap_range_ref<SELF> range(int hi, int lo) { return kml_ap_range_ref<SELF>(this, hi, lo); }  \
+  constexpr ap_uint<W> range(int hi, int lo) const {                                                       \
+    return ap_uint<W>(kml_ap::raw_tag{}, typename ap_uint<W>::raw_type(get_range_raw(hi, lo)));            \
+  }                                                                                                        \
+  constexpr kml_ap_range_ref<SELF> range() { return range(W - 1, 0); }                                     \
+  constexpr ap_uint<W> range() const { return range(W - 1, 0); }                                           \
+  constexpr kml_ap_range_ref<SELF> operator()(int hi, int lo) { return range(hi, lo); }                    \
+  constexpr ap_uint<W> operator()(int hi, int lo) const { return range(hi, lo); }                          \
+  constexpr bool and_reduce() const { return bits_raw() == kml_ap::bits_mask<W>(); }                       \
+  constexpr bool nand_reduce() const { return !and_reduce(); }                                             \
+  constexpr bool or_reduce() const { return V != 0; }                                                      \
+  constexpr bool nor_reduce() const { return V == 0; }                                                     \
+  constexpr bool xor_reduce() const {                                                                      \
+    bool r = false;                                                                                        \
+    for (kml_ap::bits_t<W> p = bits_raw(); p != 0; p &= p - 1) r = !r;                                     \
+    return r;                                                                                              \
+  }                                                                                                        \
+  constexpr bool xnor_reduce() const { return !xor_reduce(); }                                             \
+  constexpr int countLeadingZeros() const {                                                                \
+    const kml_ap::bits_t<W> pat = bits_raw();                                                              \
+    int n = 0;                                                                                             \
+    for (int k = W - 1; k >= 0 && !((pat >> k) & 1); --k) ++n;                                             \
+    return n;                                                                                              \
+  }
+
 // ======================================================================================================
 // ap_fixed_base<W, I, S, Q, O, N>: value = V * 2^(I-W), V a W-bit two's complement (S) or unsigned integer.
 // ======================================================================================================
@@ -803,12 +854,6 @@ struct ap_fixed_base {
   constexpr ap_q_mode q_mode() const { return Q; }
   constexpr ap_o_mode o_mode() const { return O; }
   constexpr int n_bits() const { return N; }
-  constexpr int countLeadingZeros() const {
-    const kml_ap::bits_t<W> pat = bits_raw();
-    int n = 0;
-    for (int k = W - 1; k >= 0 && !((pat >> k) & 1); --k) ++n;
-    return n;
-  }
 
   // ---- conversion to C types ----
   constexpr double to_double() const {
@@ -1005,50 +1050,8 @@ struct ap_fixed_base {
   }
 
   // ---- bit access on the raw W-bit pattern ----
-  constexpr kml_ap::bits_t<W> bits_raw() const { return kml_ap::bits_t<W>(V) & kml_ap::bits_mask<W>(); }
-  constexpr bool get_bit_raw(int i) const { return ((bits_raw() >> i) & 1) != 0; }
-  constexpr void set_bit_raw(int i, bool b) {
-    const kml_ap::bits_t<W> one = 1;
-    V = kml_ap::wrap_store<W, S>(b ? (bits_raw() | (one << i)) : (bits_raw() & ~(one << i)));
-  }
-  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const {
-    return kml_ap::range_get<W>(bits_raw(), hi, lo);
-  }
-  constexpr void set_range_raw(int hi, int lo, kml_ap::u128 v) {
-    V = kml_ap::wrap_store<W, S>(kml_ap::range_set<W>(bits_raw(), hi, lo, kml_ap::bits_t<W>(v)));
-  }
-  constexpr kml_ap_bit_ref<ap_fixed_base> operator[](int i) { return kml_ap_bit_ref<ap_fixed_base>(this, i); }
-  constexpr bool operator[](int i) const { return get_bit_raw(i); }
-  template <int W2, bool S2>
-  constexpr kml_ap_bit_ref<ap_fixed_base> operator[](const ap_int_base<W2, S2>& i) {
-    return kml_ap_bit_ref<ap_fixed_base>(this, i.to_int());
-  }
-  template <int W2, bool S2>
-  constexpr bool operator[](const ap_int_base<W2, S2>& i) const {
-    return get_bit_raw(i.to_int());
-  }
-  constexpr kml_ap_bit_ref<ap_fixed_base> bit(int i) { return kml_ap_bit_ref<ap_fixed_base>(this, i); }
-  constexpr bool bit(int i) const { return get_bit_raw(i); }
-  constexpr bool get_bit(int index) const {
-    return get_bit_raw(index + W - I);
-  }  // index relative to the binary point
-  constexpr kml_ap_range_ref<ap_fixed_base> range(int hi, int lo) {
-    return kml_ap_range_ref<ap_fixed_base>(this, hi, lo);
-  }
-  constexpr ap_uint<W> range(int hi, int lo) const {
-    return ap_uint<W>(kml_ap::raw_tag{}, typename ap_uint<W>::raw_type(get_range_raw(hi, lo)));
-  }
-  constexpr kml_ap_range_ref<ap_fixed_base> range() { return range(W - 1, 0); }
-  constexpr ap_uint<W> range() const { return range(W - 1, 0); }
-  constexpr kml_ap_range_ref<ap_fixed_base> operator()(int hi, int lo) { return range(hi, lo); }
-  constexpr ap_uint<W> operator()(int hi, int lo) const { return range(hi, lo); }
-  constexpr bool and_reduce() const { return bits_raw() == kml_ap::bits_mask<W>(); }
-  constexpr bool or_reduce() const { return V != 0; }
-  constexpr bool xor_reduce() const {
-    bool r = false;
-    for (kml_ap::bits_t<W> p = bits_raw(); p != 0; p &= p - 1) r = !r;
-    return r;
-  }
+  KML_AP_BIT_MEMBERS(ap_fixed_base)
+  constexpr bool get_bit(int index) const { return get_bit_raw(index + W - I); }  // relative to the binary point
 };
 
 // ======================================================================================================
@@ -1104,18 +1107,7 @@ struct ap_int_base {
     else
       return false;
   }
-  constexpr kml_ap::bits_t<W> bits_raw() const { return kml_ap::bits_t<W>(V) & kml_ap::bits_mask<W>(); }
-  constexpr bool get_bit_raw(int i) const { return ((bits_raw() >> i) & 1) != 0; }
-  constexpr void set_bit_raw(int i, bool b) {
-    const kml_ap::bits_t<W> one = 1;
-    V = kml_ap::wrap_store<W, S>(b ? (bits_raw() | (one << i)) : (bits_raw() & ~(one << i)));
-  }
-  constexpr kml_ap::bits_t<W> get_range_raw(int hi, int lo) const {
-    return kml_ap::range_get<W>(bits_raw(), hi, lo);
-  }
-  constexpr void set_range_raw(int hi, int lo, kml_ap::u128 v) {
-    V = kml_ap::wrap_store<W, S>(kml_ap::range_set<W>(bits_raw(), hi, lo, kml_ap::bits_t<W>(v)));
-  }
+  KML_AP_BIT_MEMBERS(ap_int_base)
   constexpr bool test(int i) const { return get_bit_raw(i); }
   constexpr bool get_bit(int i) const { return get_bit_raw(i); }
   constexpr void set(int i) { set_bit_raw(i, true); }
@@ -1124,44 +1116,6 @@ struct ap_int_base {
   constexpr void clear(int i) { set_bit_raw(i, false); }
   constexpr void invert(int i) { set_bit_raw(i, !get_bit_raw(i)); }
   constexpr void b_not() { V = kml_ap::wrap_store<W, S>(~V); }
-  constexpr kml_ap_bit_ref<ap_int_base> operator[](int i) { return kml_ap_bit_ref<ap_int_base>(this, i); }
-  constexpr bool operator[](int i) const { return get_bit_raw(i); }
-  template <int W2, bool S2>
-  constexpr kml_ap_bit_ref<ap_int_base> operator[](const ap_int_base<W2, S2>& i) {
-    return kml_ap_bit_ref<ap_int_base>(this, i.to_int());
-  }
-  template <int W2, bool S2>
-  constexpr bool operator[](const ap_int_base<W2, S2>& i) const {
-    return get_bit_raw(i.to_int());
-  }
-  constexpr kml_ap_bit_ref<ap_int_base> bit(int i) { return kml_ap_bit_ref<ap_int_base>(this, i); }
-  constexpr bool bit(int i) const { return get_bit_raw(i); }
-  constexpr kml_ap_range_ref<ap_int_base> range(int hi, int lo) {
-    return kml_ap_range_ref<ap_int_base>(this, hi, lo);
-  }
-  constexpr ap_uint<W> range(int hi, int lo) const {
-    return ap_uint<W>(kml_ap::raw_tag{}, typename ap_uint<W>::raw_type(get_range_raw(hi, lo)));
-  }
-  constexpr kml_ap_range_ref<ap_int_base> range() { return range(W - 1, 0); }
-  constexpr ap_uint<W> range() const { return range(W - 1, 0); }
-  constexpr kml_ap_range_ref<ap_int_base> operator()(int hi, int lo) { return range(hi, lo); }
-  constexpr ap_uint<W> operator()(int hi, int lo) const { return range(hi, lo); }
-  constexpr bool and_reduce() const { return bits_raw() == kml_ap::bits_mask<W>(); }
-  constexpr bool nand_reduce() const { return !and_reduce(); }
-  constexpr bool or_reduce() const { return V != 0; }
-  constexpr bool nor_reduce() const { return V == 0; }
-  constexpr bool xor_reduce() const {
-    bool r = false;
-    for (kml_ap::bits_t<W> p = bits_raw(); p != 0; p &= p - 1) r = !r;
-    return r;
-  }
-  constexpr bool xnor_reduce() const { return !xor_reduce(); }
-  constexpr int countLeadingZeros() const {
-    const kml_ap::bits_t<W> pat = bits_raw();
-    int n = 0;
-    for (int k = W - 1; k >= 0 && !((pat >> k) & 1); --k) ++n;
-    return n;
-  }
 
   // ---- compound assignment (result wrapped to W bits) ----
 #define KML_AI_ASSIGN(OP)                                                                       \
@@ -1589,6 +1543,7 @@ KML_AI_CMP(>=, cmp_ge)
 #undef KML_FXT
 #undef KML_FXRT
 #undef KML_AIRT
+#undef KML_AP_BIT_MEMBERS
 
 // ---- streams ----
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
