@@ -626,6 +626,12 @@ TEST_CASE("bit and range access", "[ap_fixed][ap_int]") {
   CHECK(c.countLeadingZeros() == 1);
   CHECK(c.xor_reduce() == false);
   CHECK(ap_uint<4>(0xF).and_reduce());
+  const ap_fixed<6, 2> f = ap_fixed<6, 2>::from_raw(-1);  // raw 0b111111
+  CHECK(f.and_reduce());
+  CHECK_FALSE(f.nand_reduce());
+  CHECK(f.xnor_reduce());  // six ones
+  CHECK_FALSE(f.nor_reduce());
+  CHECK(ap_fixed<6, 2>(0.25).countLeadingZeros() == 3);  // raw 0b000100
 }
 
 TEST_CASE("128-bit values", "[ap_fixed][ap_int]") {
