@@ -7,7 +7,8 @@
 //   - row-wise layers (Dense on the last axis, activations, BatchNormalization, Softmax) are applied per stream
 //     element by the generated code, with the layer's config narrowed to one row (row_of / one_row below);
 //   - conv2d_stream, pool2d_stream: line buffers of the last rows of the input; each output pixel is computed
-//     as soon as the last input pixel of its window has arrived;
+//     as soon as the last input pixel of its window has arrived (conv2d_stream by conv.h's conv2d_pixel, so
+//     Latency and Resource convolutions stream too);
 //   - global_pool2d_stream: running per-channel accumulation;
 //   - everything else goes through an adapter (stream -> array -> io_parallel layer -> stream) that the
 //     converter writes; repack_stream changes the vector width (Flatten, Reshape).
@@ -16,6 +17,7 @@
 
 #include "hls_stream.h"
 #include "kml/common.h"
+#include "kml/conv.h"
 
 namespace kml {
 
@@ -137,20 +139,18 @@ inline unsigned window_last(unsigned o, unsigned stride, unsigned span, unsigned
   return unsigned(last);
 }
 
-// Conv1D/Conv2D (incl. depthwise and grouped) with conv.h's conv2d arithmetic, order and weight layout.
+// Conv1D/Conv2D (incl. depthwise and grouped): each output pixel is conv.h's conv2d_pixel (the same
+// arithmetic, order and weight layout as conv2d, in the node's strategy: Latency, or Resource on
+// dense_resource.h's kernel) applied to the line buffer, which is `span` rows of in_w pixels (input row ih at
+// ih % span).
 template <class Vin, class Vout, typename CONFIG_T>
 void conv2d_stream(hls::stream<Vin>& in, hls::stream<Vout>& out,
-                   const typename CONFIG_T::weight_t
-                       weights[CONFIG_T::filt_h * CONFIG_T::filt_w * (CONFIG_T::n_chan / CONFIG_T::groups) * CONFIG_T::n_filt],
+                   const typename CONFIG_T::weight_t weights[conv_kernel<CONFIG_T>::size],
                    const typename CONFIG_T::bias_t biases[CONFIG_T::n_filt]) {
   typedef typename Vin::value_type data_T;
   static const unsigned span = window_geometry<CONFIG_T>::span_h;
-  static const unsigned cpg = CONFIG_T::n_chan / CONFIG_T::groups;
-  static const unsigned fpg = CONFIG_T::n_filt / CONFIG_T::groups;
-  data_T buf[span][CONFIG_T::in_w][CONFIG_T::n_chan];
-#pragma HLS ARRAY_PARTITION variable = buf complete dim = 3
-  typename CONFIG_T::accum_t acc[CONFIG_T::n_filt];
-#pragma HLS ARRAY_PARTITION variable = acc complete
+  data_T buf[span * CONFIG_T::in_w * CONFIG_T::n_chan];
+#pragma HLS ARRAY_PARTITION variable = buf cyclic factor = CONFIG_T::n_chan
   unsigned oh = 0, ow = 0;
 InRows:
   for (unsigned ih = 0; ih < CONFIG_T::in_h; ih++) {
@@ -159,47 +159,18 @@ InRows:
       Vin x = in.read();
       for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
 #pragma HLS UNROLL
-        buf[ih % span][iw][c] = x[c];
+        buf[((ih % span) * CONFIG_T::in_w + iw) * CONFIG_T::n_chan + c] = x[c];
       }
       const bool last_pixel = ih == CONFIG_T::in_h - 1 && iw == CONFIG_T::in_w - 1;
     Emit:
       while (oh < CONFIG_T::out_h) {
         const unsigned lr = window_last(oh, CONFIG_T::stride_h, span, CONFIG_T::pad_top, CONFIG_T::in_h);
-        const unsigned lc = window_last(ow, CONFIG_T::stride_w, window_geometry<CONFIG_T>::span_w, CONFIG_T::pad_left,
-                                        CONFIG_T::in_w);
+        const unsigned lc = window_last(ow, CONFIG_T::stride_w, window_geometry<CONFIG_T>::span_w,
+                                        CONFIG_T::pad_left, CONFIG_T::in_w);
         if (!(last_pixel || ih > lr || (ih == lr && iw >= lc))) break;
-        for (unsigned f = 0; f < CONFIG_T::n_filt; f++) {
-#pragma HLS UNROLL
-          acc[f] = biases[f];
-        }
-      KernelRows:
-        for (unsigned kh = 0; kh < CONFIG_T::filt_h; kh++) {
-          const int sh = int(oh * CONFIG_T::stride_h + kh * CONFIG_T::dilation_h) - int(CONFIG_T::pad_top);
-          if (sh < 0 || sh >= int(CONFIG_T::in_h)) continue;
-        KernelCols:
-          for (unsigned kw = 0; kw < CONFIG_T::filt_w; kw++) {
-            const int sw = int(ow * CONFIG_T::stride_w + kw * CONFIG_T::dilation_w) - int(CONFIG_T::pad_left);
-            if (sw < 0 || sw >= int(CONFIG_T::in_w)) continue;
-            const data_T* xp = buf[unsigned(sh) % span][unsigned(sw)];
-            const typename CONFIG_T::weight_t* w = &weights[(kh * CONFIG_T::filt_w + kw) * cpg * CONFIG_T::n_filt];
-            for (unsigned g = 0; g < CONFIG_T::groups; g++) {
-              for (unsigned cc = 0; cc < cpg; cc++) {
-                const data_T xv = xp[g * cpg + cc];
-                const typename CONFIG_T::weight_t* wr = &w[cc * CONFIG_T::n_filt + g * fpg];
-                for (unsigned ff = 0; ff < fpg; ff++) {
-                  typename CONFIG_T::accum_t prod = xv * wr[ff];
-                  acc[g * fpg + ff] += prod;
-                }
-              }
-            }
-          }
-        }
         Vout y;
 #pragma HLS ARRAY_PARTITION variable = y.data complete
-        for (unsigned f = 0; f < CONFIG_T::n_filt; f++) {
-#pragma HLS UNROLL
-          y[f] = acc[f];
-        }
+        conv2d_pixel<data_T, typename Vout::value_type, CONFIG_T, span>(buf, oh, ow, y.data, weights, biases);
         out.write(y);
         if (++ow == CONFIG_T::out_w) {
           ow = 0;
