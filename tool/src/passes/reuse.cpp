@@ -64,6 +64,15 @@ void validate_reuse_factors(ir::Graph& g, std::ostream& warn) {
   for (auto& np : g.nodes()) {
     ir::Node& n = *np;
     if (n.reuse_factor <= 1) continue;
+    if (n.op == "conv_transpose" && n.strategy == "resource") {
+      // No Resource form: say so, and record what is generated (manifest, emitted config).
+      warn << "kml-convert: warning: layer '" << n.keras_name << "' (" << n.keras_class
+           << "): strategy \"resource\" is not implemented for transposed convolutions; using the Latency form"
+              " (reuse_factor "
+           << n.reuse_factor << " not applied)\n";
+      n.strategy = "latency";
+      continue;  // not applied: no second warning about its validity
+    }
     auto dims = reuse_dims(n);
     if (!dims) continue;
     const std::size_t rf = static_cast<std::size_t>(n.reuse_factor);

@@ -31,6 +31,8 @@ std::size_t closest_reuse_factor(std::size_t n_in, std::size_t n_out, std::size_
 std::optional<ReuseDims> reuse_dims(const ir::Node& n);
 
 // Replace every node's invalid reuse factor by the closest valid one, writing one warning per layer to `warn`.
+// A transposed convolution with strategy "resource" and a reuse factor > 1 has no Resource form: it is set back to
+// "latency" with a warning.
 void validate_reuse_factors(ir::Graph& g, std::ostream& warn);
 
 }  // namespace kml::passes
