@@ -1,0 +1,116 @@
+// Emitter text helpers: the number spellings of append_literal() and the ConfigStruct builder.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "emit/config_struct.h"
+#include "emit/emitter.h"
+
+using kml::emit::append_literal;
+using kml::emit::ConfigStruct;
+using kml::emit::Spelling;
+
+namespace {
+
+std::string spell(double v, Spelling how) {
+  std::string s = "x";  // appends: what is there stays
+  append_literal(s, v, how);
+  return s.substr(1);
+}
+
+}  // namespace
+
+TEST_CASE("append_literal spellings", "[emit]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  SECTION("Double: shortest round trip") {
+    CHECK(spell(0.1, Spelling::Double) == "0.1");
+    CHECK(spell(64, Spelling::Double) == "64");
+    CHECK(spell(1e-5, Spelling::Double) == "1e-05");
+    CHECK(spell(-0.0, Spelling::Double) == "-0");
+    CHECK(spell(1.0 / 3, Spelling::Double) == "0.3333333333333333");
+    CHECK(spell(nan, Spelling::Double) == "0");
+    CHECK(kml::emit::literal(0.1, false) == "0.1");
+  }
+  SECTION("Float: the value rounded to float, no suffix") {
+    CHECK(spell(0.1, Spelling::Float) == "0.1");
+    CHECK(spell(1.0 / 3, Spelling::Float) == "0.33333334");
+    CHECK(spell(nan, Spelling::Float) == "0");
+    CHECK(kml::emit::literal(1.0 / 3, true) == "0.33333334");
+  }
+  SECTION("DoubleLiteral: whole numbers get a decimal point") {
+    CHECK(spell(1, Spelling::DoubleLiteral) == "1.0");
+    CHECK(spell(-1, Spelling::DoubleLiteral) == "-1.0");
+    CHECK(spell(0.25, Spelling::DoubleLiteral) == "0.25");
+    CHECK(spell(1e22, Spelling::DoubleLiteral) == "1e+22");
+    CHECK(spell(inf, Spelling::DoubleLiteral) == "inf");
+    CHECK(spell(nan, Spelling::DoubleLiteral) == "0.0");
+  }
+  SECTION("Initializer: integers, float32 values with f, other values as double") {
+    CHECK(spell(3, Spelling::Initializer) == "3");
+    CHECK(spell(-0.0, Spelling::Initializer) == "0");
+    CHECK(spell(1e15, Spelling::Initializer) == "1000000000000000");
+    CHECK(spell(9007199254740992.0, Spelling::Initializer) == "9.007199e+15f");  // 2^53: a float
+    CHECK(spell(static_cast<float>(0.1), Spelling::Initializer) == "0.1f");
+    CHECK(spell(0.5, Spelling::Initializer) == "0.5f");
+    CHECK(spell(0.1, Spelling::Initializer) == "0.1");
+    CHECK(spell(1.0 / 3, Spelling::Initializer) == "0.3333333333333333");
+    CHECK(spell(nan, Spelling::Initializer) == "0");
+  }
+  SECTION("every spelling reads back as the value") {
+    for (double v : {0.1, 1.0 / 3, 1e-300, 123456.789, -2.5e-7, 5e-324}) {
+      CHECK(std::strtod(spell(v, Spelling::Double).c_str(), nullptr) == v);
+      CHECK(std::strtod(spell(v, Spelling::DoubleLiteral).c_str(), nullptr) == v);
+      CHECK(std::strtod(spell(v, Spelling::Initializer).c_str(), nullptr) == v);
+      CHECK(std::strtof(spell(v, Spelling::Float).c_str(), nullptr) == static_cast<float>(v));
+    }
+  }
+}
+
+TEST_CASE("ConfigStruct writes the config struct text", "[emit]") {
+  CHECK(ConfigStruct("config3", "kml::dense_config")
+            .u("n_in", 16)
+            .b("resource", false)
+            .i("op", 2, "multiply")
+            .i("implementation", -1)
+            .d("scale", 0.5)
+            .d("pre_scale", 1, Spelling::DoubleLiteral)
+            .type("accum_t", "accum3_t")
+            .str() ==
+        "struct config3 : kml::dense_config {\n"
+        "  static const unsigned n_in = 16u;\n"
+        "  static const bool resource = false;\n"
+        "  static const int op = 2;  // multiply\n"
+        "  static const int implementation = -1;\n"
+        "  static constexpr double scale = 0.5;\n"
+        "  static constexpr double pre_scale = 1.0;\n"
+        "  typedef accum3_t accum_t;\n"
+        "};\n");
+  // Several names in one declaration; a comment after the brace.
+  CHECK(ConfigStruct("config7", "kml::rnn_config", "lstm")
+            .u({{"d0", 1}, {"d1", 2}})
+            .d({{"act_slope", 0.2}, {"act_offset", 0.5}})
+            .str() ==
+        "struct config7 : kml::rnn_config {  // lstm\n"
+        "  static const unsigned d0 = 1u, d1 = 2u;\n"
+        "  static constexpr double act_slope = 0.2, act_offset = 0.5;\n"
+        "};\n");
+  CHECK(ConfigStruct("config1", "kml::concat_config").str() == "struct config1 : kml::concat_config {\n};\n");
+}
+
+TEST_CASE("ConfigStruct::members takes another struct's members", "[emit]") {
+  const std::string dense = ConfigStruct("config2", "kml::dense_config").u("n_in", 4).b("resource", true).str();
+  std::string members;
+  REQUIRE(ConfigStruct::members(dense, "config2", "kml::dense_config", members));
+  CHECK(members == "  static const unsigned n_in = 4u;\n  static const bool resource = true;\n");
+  CHECK(ConfigStruct("config2", "kml::dense_po2_config").i("e_min", -3).raw(members).str() ==
+        "struct config2 : kml::dense_po2_config {\n"
+        "  static const int e_min = -3;\n"
+        "  static const unsigned n_in = 4u;\n"
+        "  static const bool resource = true;\n"
+        "};\n");
+  CHECK_FALSE(ConfigStruct::members(dense, "config3", "kml::dense_config", members));
+  CHECK_FALSE(ConfigStruct::members(dense, "config2", "kml::conv_config", members));
+  CHECK_FALSE(ConfigStruct::members("struct config2 : kml::dense_config {\n", "config2", "kml::dense_config", members));
+}
