@@ -1,24 +1,21 @@
 // Op emitters for einsum, einsum_dense (kml/einsum.h), layernorm, l2_normalize (kml/layernorm.h) and
 // embedding (kml/embedding.h).
-#include <sstream>
-
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {
 namespace {
 
-std::string u(std::size_t v) { return std::to_string(v) + "u"; }
 std::string var(const char* prefix, const NodeNames& nn) { return prefix + std::to_string(nn.index); }
 
-std::string einsum_dims(const ir::Node& n) {
-  std::ostringstream o;
-  o << "  static const unsigned n_s = " << u(n.attr.at("n_s").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n_l = " << u(n.attr.at("n_l").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n_c = " << u(n.attr.at("n_c").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n_r = " << u(n.attr.at("n_r").get<std::size_t>()) << ";\n"
-    << "  static const unsigned reuse_factor = " << n.reuse_factor << "u;\n";
-  return o.str();
+// The config of both einsum forms: dimensions and the accumulator type.
+ConfigStruct einsum_config(const NodeNames& nn) {
+  const ir::Node& n = *nn.node;
+  ConfigStruct s(nn.config(), "kml::einsum_config", n.attr.value("equation", ""));
+  for (const char* k : {"n_s", "n_l", "n_c", "n_r"}) s.u(k, n.attr.at(k).get<std::size_t>());
+  s.u("reuse_factor", n.reuse_factor).type("accum_t", nn.type("accum"));
+  return s;
 }
 
 NodeCode einsum(const NodeNames& nn, const Config&) {
@@ -26,10 +23,7 @@ NodeCode einsum(const NodeNames& nn, const Config&) {
   NodeCode c;
   c.includes = {"kml/einsum.h"};
   c.typedefs.push_back({nn.type("accum"), n.type("accum")});
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::einsum_config {  // " << n.attr.value("equation", "") << "\n"
-    << einsum_dims(n) << "  typedef " << nn.type("accum") << " accum_t;\n};\n";
-  c.config = o.str();
+  c.config = einsum_config(nn).str();
   std::string ai = var("ia", nn), bi = var("ib", nn), oi = var("io", nn);
   c.weights.push_back({ai, "unsigned", &n.weights.at("a_index"), n.keras_name + " first operand index"});
   c.weights.push_back({bi, "unsigned", &n.weights.at("b_index"), n.keras_name + " second operand index"});
@@ -44,12 +38,7 @@ NodeCode einsum_dense(const NodeNames& nn, const Config&) {
   NodeCode c;
   c.includes = {"kml/einsum.h"};
   for (const char* r : {"accum", "weight", "bias"}) c.typedefs.push_back({nn.type(r), n.type(r)});
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::einsum_config {  // " << n.attr.value("equation", "") << "\n"
-    << einsum_dims(n) << "  typedef " << nn.type("accum") << " accum_t;\n"
-    << "  typedef " << nn.type("weight") << " weight_t;\n"
-    << "  typedef " << nn.type("bias") << " bias_t;\n};\n";
-  c.config = o.str();
+  c.config = einsum_config(nn).type("weight_t", nn.type("weight")).type("bias_t", nn.type("bias")).str();
   std::string w = var("w", nn), b = var("b", nn), ai = var("ia", nn), oi = var("io", nn);
   c.weights.push_back({w, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel (canonical order)"});
   c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias (broadcast)"});
@@ -60,16 +49,17 @@ NodeCode einsum_dense(const NodeNames& nn, const Config&) {
   return c;
 }
 
-std::string norm_dims(const NodeNames& nn) {
+// The config of layernorm and l2_normalize: dimensions, epsilon and the table type.
+ConfigStruct norm_config(const NodeNames& nn) {
   const ir::Node& n = *nn.node;
   std::size_t n_in = n.attr.at("n_in").get<std::size_t>();
-  std::ostringstream o;
-  o << "  static const unsigned n_in = " << u(n_in) << ";\n"
-    << "  static const unsigned n_rows = " << u(ir::shape_size(n.shape) / n_in) << ";\n"
-    << "  static const unsigned table_size = " << n.settings.value("table_size", 1024) << "u;\n"
-    << "  static constexpr double epsilon = " << literal(n.attr.value("epsilon", 1e-3), false) << ";\n"
-    << "  typedef " << nn.type("table") << " table_t;\n";
-  return o.str();
+  ConfigStruct s(nn.config(), "kml::layernorm_config");
+  s.u("n_in", n_in)
+      .u("n_rows", ir::shape_size(n.shape) / n_in)
+      .u("table_size", n.settings.value("table_size", 1024))
+      .d("epsilon", n.attr.value("epsilon", 1e-3))
+      .type("table_t", nn.type("table"));
+  return s;
 }
 
 NodeCode layernorm(const NodeNames& nn, const Config&) {
@@ -77,11 +67,7 @@ NodeCode layernorm(const NodeNames& nn, const Config&) {
   NodeCode c;
   c.includes = {"kml/layernorm.h"};
   for (const char* r : {"scale", "bias", "table"}) c.typedefs.push_back({nn.type(r), n.type(r)});
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::layernorm_config {\n"
-    << norm_dims(nn) << "  typedef " << nn.type("scale") << " scale_t;\n"
-    << "  typedef " << nn.type("bias") << " bias_t;\n};\n";
-  c.config = o.str();
+  c.config = norm_config(nn).type("scale_t", nn.type("scale")).type("bias_t", nn.type("bias")).str();
   std::string s = var("s", nn), b = var("b", nn);
   c.weights.push_back({s, nn.type("scale"), &n.weights.at("scale"), n.keras_name + " gamma"});
   c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " beta"});
@@ -95,9 +81,7 @@ NodeCode l2_normalize(const NodeNames& nn, const Config&) {
   NodeCode c;
   c.includes = {"kml/layernorm.h"};
   c.typedefs.push_back({nn.type("table"), n.type("table")});
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::layernorm_config {\n" << norm_dims(nn) << "};\n";
-  c.config = o.str();
+  c.config = norm_config(nn).str();
   c.call = "kml::l2_normalize<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] +
            ", " + nn.out_var + ");";
   return c;
@@ -109,13 +93,12 @@ NodeCode embedding(const NodeNames& nn, const Config&) {
   c.includes = {"kml/embedding.h"};
   c.typedefs.push_back({nn.type("weight"), n.type("weight")});
   std::size_t dim = n.attr.at("output_dim").get<std::size_t>();
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::embedding_config {\n"
-    << "  static const unsigned n_in = " << u(ir::shape_size(n.shape) / dim) << ";\n"
-    << "  static const unsigned n_vocab = " << u(n.attr.at("input_dim").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n_out = " << u(dim) << ";\n"
-    << "  typedef " << nn.type("weight") << " weight_t;\n};\n";
-  c.config = o.str();
+  c.config = ConfigStruct(nn.config(), "kml::embedding_config")
+                 .u("n_in", ir::shape_size(n.shape) / dim)
+                 .u("n_vocab", n.attr.at("input_dim").get<std::size_t>())
+                 .u("n_out", dim)
+                 .type("weight_t", nn.type("weight"))
+                 .str();
   std::string w = var("e", nn);
   c.weights.push_back({w, nn.type("weight"), &n.weights.at("embeddings"), n.keras_name + " embeddings"});
   c.call = "kml::embedding<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +

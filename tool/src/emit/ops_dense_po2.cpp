@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "quant/fixed.h"
 
@@ -60,18 +61,18 @@ void register_dense_po2_emitters(EmitterRegistry& r) {
     const ir::Node& n = *nn.node;
     if (n.strategy == "resource" && n.reuse_factor > 1) return c;
     std::vector<int> sign, expo;
-    int e_min, e_max;
+    int e_min = 0, e_max = 0;
     if (!po2_codes(n, sign, expo, e_min, e_max)) return c;
     // Same config, derived from dense_po2_config, with the exponent range.
-    const std::string head = "struct " + nn.config() + " : kml::dense_config {\n";
-    if (c.config.compare(0, head.size(), head) != 0) return c;
-    std::ostringstream s;
-    s << "struct " << nn.config() << " : kml::dense_po2_config {  // weights 0 / +-2^e: shifts, no multipliers\n"
-      << "  static const int e_min = " << e_min << ";\n"
-      << "  static const int e_max = " << e_max << ";\n"
-      << c.config.substr(head.size());
+    std::string members;
+    if (!ConfigStruct::members(c.config, nn.config(), "kml::dense_config", members)) return c;
     const std::string id = std::to_string(nn.index);
-    c.config = s.str() + table("po2s" + id, sign) + table("po2e" + id, expo);
+    c.config = ConfigStruct(nn.config(), "kml::dense_po2_config", "weights 0 / +-2^e: shifts, no multipliers")
+                   .i("e_min", e_min)
+                   .i("e_max", e_max)
+                   .raw(members)
+                   .str() +
+               table("po2s" + id, sign) + table("po2e" + id, expo);
     c.includes.push_back("kml/dense_po2.h");
     const std::string w = "w" + id, b = "b" + id;
     c.call = "kml::dense_po2<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +

@@ -1,6 +1,5 @@
 // Op emitters for the HGQ2 attention group: max_sub (kml/max_sub.h).
-#include <sstream>
-
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "util/error.h"
 
@@ -12,11 +11,10 @@ NodeCode max_sub(const NodeNames& nn, const Config&) {
   NodeCode c;
   c.includes = {"kml/max_sub.h"};
   const std::size_t n_in = n.attr.at("n_in").get<std::size_t>();
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::max_sub_config {\n"
-    << "  static const unsigned n_rows = " << ir::shape_size(n.shape) / n_in << "u;\n"
-    << "  static const unsigned n_in = " << n_in << "u;\n};\n";
-  c.config = o.str();
+  c.config = ConfigStruct(nn.config(), "kml::max_sub_config")
+                 .u("n_rows", ir::shape_size(n.shape) / n_in)
+                 .u("n_in", n_in)
+                 .str();
   c.call = "kml::max_sub<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
            nn.out_var + ");";
   return c;

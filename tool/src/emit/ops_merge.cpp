@@ -1,13 +1,10 @@
 // Op emitters for the merging ops: merge (element-wise, two inputs) and concatenate (template kml/merge.h).
-#include <sstream>
-
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {
 namespace {
-
-std::string u(std::size_t v) { return std::to_string(v) + "u"; }
 
 std::string two_input_call(const NodeNames& nn, const char* fn) {
   return std::string("kml::") + fn + "<" + nn.in_types[0] + ", " + nn.in_types[1] + ", " + nn.out_type + ", " +
@@ -24,15 +21,12 @@ NodeCode merge(const NodeNames& nn, const Config&) {
   NodeCode c;
   c.includes = {"kml/merge.h"};
   c.typedefs.push_back({nn.type("accum"), n.type("accum")});
-  std::ostringstream o;
-  o.precision(17);
-  o << "struct " << nn.config() << " : kml::merge_config {\n"
-    << "  static const unsigned n_elem = " << u(ir::shape_size(n.shape)) << ";\n"
-    << "  static const int op = " << it->second << ";  // " << mode << "\n"
-    << "  static constexpr double scale = " << literal(n.attr.value("scale", 1.0), false) << ";\n"
-    << "  typedef " << nn.type("accum") << " accum_t;\n"
-    << "};\n";
-  c.config = o.str();
+  c.config = ConfigStruct(nn.config(), "kml::merge_config")
+                 .u("n_elem", ir::shape_size(n.shape))
+                 .i("op", it->second, mode)
+                 .d("scale", n.attr.value("scale", 1.0))
+                 .type("accum_t", nn.type("accum"))
+                 .str();
   c.call = two_input_call(nn, "merge");
   return c;
 }
@@ -50,13 +44,8 @@ NodeCode concatenate(const NodeNames& nn, const Config&) {
   for (std::size_t d = axis + 1; d < n.shape.size(); ++d) inner_rest *= n.shape[d];
   std::size_t n_a = n.attr.at("n_a").get<std::size_t>() * inner_rest;
   std::size_t row = total / outer;
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::concat_config {\n"
-    << "  static const unsigned n_outer = " << u(outer) << ";\n"
-    << "  static const unsigned n_a = " << u(n_a) << ";\n"
-    << "  static const unsigned n_b = " << u(row - n_a) << ";\n"
-    << "};\n";
-  c.config = o.str();
+  c.config =
+      ConfigStruct(nn.config(), "kml::concat_config").u("n_outer", outer).u("n_a", n_a).u("n_b", row - n_a).str();
   c.call = two_input_call(nn, "concatenate");
   return c;
 }

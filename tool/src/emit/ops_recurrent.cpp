@@ -1,13 +1,10 @@
 // Op emitter for the recurrent layers (op "rnn": cell simple_rnn / lstm / gru; template kml/recurrent.h).
-#include <sstream>
-
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {
 namespace {
-
-std::string u(std::size_t v) { return std::to_string(v) + "u"; }
 
 // Activation attribute -> template code and hard_sigmoid parameters.
 int act_code(const ir::Node& n, const char* key, double& slope, double& offset) {
@@ -32,26 +29,23 @@ NodeCode rnn(const NodeNames& nn, const Config&) {
   std::string cell = n.attr.at("cell").get<std::string>();
   double as, ao, rs, ro;
   int a = act_code(n, "cell_activation", as, ao), ra = act_code(n, "cell_recurrent_activation", rs, ro);
-  auto b = [](bool v) { return v ? "true" : "false"; };
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::rnn_config {  // " << cell << "\n"
-    << "  static const unsigned n_in = " << u(n.attr.at("n_in").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n_units = " << u(n.attr.at("units").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n_steps = " << u(n.attr.at("steps").get<std::size_t>()) << ";\n"
-    << "  static const bool return_sequences = " << b(n.attr.at("return_sequences").get<bool>()) << ";\n"
-    << "  static const bool go_backwards = " << b(n.attr.at("go_backwards").get<bool>()) << ";\n"
-    << "  static const bool reverse_output = " << b(n.attr.at("reverse_output").get<bool>()) << ";\n"
-    << "  static const bool reset_after = " << b(n.attr.value("reset_after", false)) << ";\n"
-    << "  static const int activation = " << a << ";\n"
-    << "  static const int recurrent_activation = " << ra << ";\n"
-    << "  static constexpr double act_slope = " << literal(as, false) << ", act_offset = " << literal(ao, false) << ";\n"
-    << "  static constexpr double rec_slope = " << literal(rs, false) << ", rec_offset = " << literal(ro, false) << ";\n"
-    << "  static const unsigned table_size = " << n.settings.value("table_size", 1024) << "u;\n"
-    << "  static const unsigned reuse_factor = " << n.reuse_factor << "u;\n";
+  ConfigStruct s(nn.config(), "kml::rnn_config", cell);
+  s.u("n_in", n.attr.at("n_in").get<std::size_t>())
+      .u("n_units", n.attr.at("units").get<std::size_t>())
+      .u("n_steps", n.attr.at("steps").get<std::size_t>())
+      .b("return_sequences", n.attr.at("return_sequences").get<bool>())
+      .b("go_backwards", n.attr.at("go_backwards").get<bool>())
+      .b("reverse_output", n.attr.at("reverse_output").get<bool>())
+      .b("reset_after", n.attr.value("reset_after", false))
+      .i("activation", a)
+      .i("recurrent_activation", ra)
+      .d({{"act_slope", as}, {"act_offset", ao}})
+      .d({{"rec_slope", rs}, {"rec_offset", ro}})
+      .u("table_size", n.settings.value("table_size", 1024))
+      .u("reuse_factor", n.reuse_factor);
   for (const char* r : {"accum", "state", "weight", "recurrent_weight", "bias", "table"})
-    o << "  typedef " << nn.type(r) << " " << r << "_t;\n";
-  o << "};\n";
-  c.config = o.str();
+    s.type(std::string(r) + "_t", nn.type(r));
+  c.config = s.str();
   std::string k = "w" + std::to_string(nn.index), rk = "wr" + std::to_string(nn.index),
               bi = "b" + std::to_string(nn.index), rb = "br" + std::to_string(nn.index);
   c.weights.push_back({k, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel"});

@@ -1,13 +1,10 @@
 // Op emitters for the data-movement ops: transpose, repeat, zero_pad, crop, upsample (template kml/reshape.h).
-#include <sstream>
-
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {
 namespace {
-
-std::string u(std::size_t v) { return std::to_string(v) + "u"; }
 
 std::string call(const NodeNames& nn, const char* fn) {
   return std::string("kml::") + fn + "<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" +
@@ -33,15 +30,11 @@ NodeCode transpose(const NodeNames& nn, const Config&) {
   }
   NodeCode c;
   c.includes = {"kml/reshape.h"};
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::transpose_config {\n"
-    << "  static const unsigned d0 = " << u(d[0]) << ", d1 = " << u(d[1]) << ", d2 = " << u(d[2]) << ", d3 = " << u(d[3])
-    << ";\n"
-    << "  static const unsigned s0 = " << u(s[0]) << ", s1 = " << u(s[1]) << ", s2 = " << u(s[2]) << ", s3 = " << u(s[3])
-    << ";\n"
-    << "  static const unsigned n_in = " << u(ir::shape_size(out)) << ";\n"
-    << "};\n";
-  c.config = o.str();
+  c.config = ConfigStruct(nn.config(), "kml::transpose_config")
+                 .u({{"d0", d[0]}, {"d1", d[1]}, {"d2", d[2]}, {"d3", d[3]}})
+                 .u({{"s0", s[0]}, {"s1", s[1]}, {"s2", s[2]}, {"s3", s[3]}})
+                 .u("n_in", ir::shape_size(out))
+                 .str();
   c.call = call(nn, "transpose");
   return c;
 }
@@ -50,12 +43,10 @@ NodeCode repeat(const NodeNames& nn, const Config&) {
   const ir::Node& n = *nn.node;
   NodeCode c;
   c.includes = {"kml/reshape.h"};
-  std::ostringstream o;
-  o << "struct " << nn.config() << " : kml::repeat_config {\n"
-    << "  static const unsigned n_in = " << u(n.attr.at("n_in").get<std::size_t>()) << ";\n"
-    << "  static const unsigned n = " << u(n.attr.at("n").get<std::size_t>()) << ";\n"
-    << "};\n";
-  c.config = o.str();
+  c.config = ConfigStruct(nn.config(), "kml::repeat_config")
+                 .u("n_in", n.attr.at("n_in").get<std::size_t>())
+                 .u("n", n.attr.at("n").get<std::size_t>())
+                 .str();
   c.call = call(nn, "repeat");
   return c;
 }
@@ -65,12 +56,10 @@ OpEmitter resize(const char* fn) {
     const ir::Node& n = *nn.node;
     NodeCode c;
     c.includes = {"kml/reshape.h"};
-    std::ostringstream o;
-    o << "struct " << nn.config() << " : kml::resize_config {\n";
+    ConfigStruct s(nn.config(), "kml::resize_config");
     for (const char* k : {"in_h", "in_w", "n_chan", "out_h", "out_w", "top", "left", "size_h", "size_w"})
-      if (n.attr.contains(k)) o << "  static const unsigned " << k << " = " << u(n.attr.at(k).get<std::size_t>()) << ";\n";
-    o << "};\n";
-    c.config = o.str();
+      if (n.attr.contains(k)) s.u(k, n.attr.at(k).get<std::size_t>());
+    c.config = s.str();
     c.call = call(nn, fn);
     return c;
   };
