@@ -114,3 +114,15 @@ TEST_CASE("ConfigStruct::members takes another struct's members", "[emit]") {
   CHECK_FALSE(ConfigStruct::members(dense, "config2", "kml::conv_config", members));
   CHECK_FALSE(ConfigStruct::members("struct config2 : kml::dense_config {\n", "config2", "kml::dense_config", members));
 }
+
+TEST_CASE("NodeNames::call writes the usual layer template call", "[emit]") {
+  kml::emit::NodeNames nn;
+  nn.index = 3;
+  nn.in_vars = {"x0", "layer2_out"};
+  nn.in_types = {"input0_t", "layer2_t"};
+  nn.out_var = "layer3_out";
+  nn.out_type = "layer3_t";
+  CHECK(nn.call("dense", {"w3", "b3"}) == "kml::dense<input0_t, layer3_t, config3>(x0, layer3_out, w3, b3);");
+  CHECK(nn.call("relu") == "kml::relu<input0_t, layer3_t, config3>(x0, layer3_out);");
+  CHECK(nn.call("merge", {}, 2) == "kml::merge<input0_t, layer2_t, layer3_t, config3>(x0, layer2_out, layer3_out);");
+}

@@ -47,6 +47,9 @@ struct NodeNames {
   std::string out_type;                 // its element type (layer<k>_t)
   std::string type(const std::string& role) const;    // "<role><k>_t"
   std::string config() const { return "config" + std::to_string(index); }
+  // The usual call of a layer template on the first n_inputs inputs, with more arguments after the output:
+  // call("dense", {"w3", "b3"}) is "kml::dense<in_t, layer3_t, config3>(in, layer3_out, w3, b3);".
+  std::string call(const std::string& fn, const std::vector<std::string>& args = {}, std::size_t n_inputs = 1) const;
 };
 
 using OpEmitter = std::function<NodeCode(const NodeNames&, const Config&)>;

@@ -28,8 +28,7 @@ NodeCode einsum(const NodeNames& nn, const Config&) {
   c.weights.push_back({ai, "unsigned", &n.weights.at("a_index"), n.keras_name + " first operand index"});
   c.weights.push_back({bi, "unsigned", &n.weights.at("b_index"), n.keras_name + " second operand index"});
   c.weights.push_back({oi, "unsigned", &n.weights.at("o_index"), n.keras_name + " output index"});
-  c.call = "kml::einsum<" + nn.in_types[0] + ", " + nn.in_types[1] + ", " + nn.out_type + ", " + nn.config() + ">(" +
-           nn.in_vars[0] + ", " + nn.in_vars[1] + ", " + nn.out_var + ", " + ai + ", " + bi + ", " + oi + ");";
+  c.call = nn.call("einsum", {ai, bi, oi}, 2);
   return c;
 }
 
@@ -44,8 +43,7 @@ NodeCode einsum_dense(const NodeNames& nn, const Config&) {
   c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias (broadcast)"});
   c.weights.push_back({ai, "unsigned", &n.weights.at("a_index"), n.keras_name + " input index"});
   c.weights.push_back({oi, "unsigned", &n.weights.at("o_index"), n.keras_name + " output index"});
-  c.call = "kml::einsum_dense<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] +
-           ", " + nn.out_var + ", " + w + ", " + b + ", " + ai + ", " + oi + ");";
+  c.call = nn.call("einsum_dense", {w, b, ai, oi});
   return c;
 }
 
@@ -71,8 +69,7 @@ NodeCode layernorm(const NodeNames& nn, const Config&) {
   std::string s = var("s", nn), b = var("b", nn);
   c.weights.push_back({s, nn.type("scale"), &n.weights.at("scale"), n.keras_name + " gamma"});
   c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " beta"});
-  c.call = "kml::layernorm<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + ", " + s + ", " + b + ");";
+  c.call = nn.call("layernorm", {s, b});
   return c;
 }
 
@@ -82,8 +79,7 @@ NodeCode l2_normalize(const NodeNames& nn, const Config&) {
   c.includes = {"kml/layernorm.h"};
   c.typedefs.push_back({nn.type("table"), n.type("table")});
   c.config = norm_config(nn).str();
-  c.call = "kml::l2_normalize<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] +
-           ", " + nn.out_var + ");";
+  c.call = nn.call("l2_normalize");
   return c;
 }
 
@@ -101,8 +97,7 @@ NodeCode embedding(const NodeNames& nn, const Config&) {
                  .str();
   std::string w = var("e", nn);
   c.weights.push_back({w, nn.type("weight"), &n.weights.at("embeddings"), n.keras_name + " embeddings"});
-  c.call = "kml::embedding<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + ", " + w + ");";
+  c.call = nn.call("embedding", {w});
   return c;
 }
 

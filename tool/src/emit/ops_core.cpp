@@ -28,8 +28,7 @@ NodeCode dense(const NodeNames& nn, const Config&) {
   std::string w = "w" + std::to_string(nn.index), b = "b" + std::to_string(nn.index);
   c.weights.push_back({w, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel"});
   c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
-  c.call = "kml::dense<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + ", " + w + ", " + b + ");";
+  c.call = nn.call("dense", {w, b});
   return c;
 }
 
@@ -48,8 +47,7 @@ NodeCode batchnorm(const NodeNames& nn, const Config&) {
   std::string sv = "s" + std::to_string(nn.index), bv = "b" + std::to_string(nn.index);
   c.weights.push_back({sv, nn.type("scale"), &n.weights.at("scale"), n.keras_name + " scale"});
   c.weights.push_back({bv, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
-  c.call = "kml::batchnorm<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] +
-           ", " + nn.out_var + ", " + sv + ", " + bv + ");";
+  c.call = nn.call("batchnorm", {sv, bv});
   return c;
 }
 
@@ -59,8 +57,6 @@ NodeCode activation(const NodeNames& nn, const Config&) {
   c.includes = {"kml/activation.h"};
   std::string fn = n.attr.value("fn", "");
   std::size_t size = ir::shape_size(n.shape);
-  std::string args = "(" + nn.in_vars[0] + ", " + nn.out_var;
-  std::string targs = "<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config();
 
   if (fn == "softmax" || fn == "log_softmax") {
     std::size_t n_in = n.shape.back();
@@ -93,7 +89,7 @@ NodeCode activation(const NodeNames& nn, const Config&) {
                    // range [0, 64).
                    .d("sum_range", impl == "latency" ? 64.0 : double(n_in))
                    .str();
-    c.call = "kml::softmax" + targs + ">" + args + ");";
+    c.call = nn.call("softmax");
     return c;
   }
 
@@ -108,47 +104,49 @@ NodeCode activation(const NodeNames& nn, const Config&) {
     auto it = n.attr.find(key);
     return it == n.attr.end() || it->is_null() ? fallback : it->get<double>();
   };
-  std::string call;
+  std::string tmpl;  // the kml template
   static const std::map<std::string, std::string> lut = {
       {"sigmoid", "sigmoid"}, {"tanh", "tanh_"}, {"softplus", "softplus"}, {"softsign", "softsign"},
       {"elu", "elu"},         {"selu", "selu"},  {"silu", "silu"},         {"gelu", "gelu"},
       {"exponential", "exponential"}, {"hard_silu", "hard_silu"}, {"mish", "mish"}};
   if (fn == "relu" && !n.attr.contains("max_value") && !n.attr.contains("threshold")) {
-    call = "kml::relu";
+    tmpl = "relu";
   } else if (fn == "relu") {
     bool has_max = n.attr.contains("max_value") && !n.attr["max_value"].is_null();
     s.b("has_max", has_max)
         .d("max_value", num("max_value", 0.0))
         .d("negative_slope", num("negative_slope", 0.0))
         .d("threshold", num("threshold", 0.0));
-    call = "kml::relu_general";
+    tmpl = "relu_general";
   } else if (fn == "leaky_relu") {
     s.d("alpha", num("alpha", 0.3));
-    call = "kml::leaky_relu";
+    tmpl = "leaky_relu";
   } else if (fn == "thresholded_relu") {
     s.d("threshold", num("theta", 1.0));
-    call = "kml::thresholded_relu";
+    tmpl = "thresholded_relu";
   } else if (fn == "hard_sigmoid") {
     s.d("slope", num("slope", 0.2)).d("offset", num("offset", 0.5));
-    call = "kml::hard_sigmoid";
+    tmpl = "hard_sigmoid";
   } else if (fn == "hard_tanh") {
-    call = "kml::hard_tanh";
+    tmpl = "hard_tanh";
   } else if (fn == "prelu") {
     std::string a = "a" + std::to_string(nn.index);
     c.weights.push_back({a, nn.type("param"), &n.weights.at("alpha"), n.keras_name + " alpha"});
     c.config = s.str();
-    c.call = "kml::prelu" + targs + ">" + args + ", " + a + ");";
+    c.call = nn.call("prelu", {a});
     return c;
   } else if (lut.count(fn)) {
     if (fn == "elu") s.d("alpha", num("alpha", 1.0));
     c.config = s.str();
-    c.call = "kml::unary" + targs + ", kml::fn::" + lut.at(fn) + ">" + args + ");";
+    // The function is a template argument after the config.
+    c.call = "kml::unary<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ", kml::fn::" + lut.at(fn) +
+             ">(" + nn.in_vars[0] + ", " + nn.out_var + ");";
     return c;
   } else {
     throw Error("internal: no emitter for activation '" + fn + "' (layer '" + n.keras_name + "')");
   }
   c.config = s.str();
-  c.call = call + targs + ">" + args + ");";
+  c.call = nn.call(tmpl);
   return c;
 }
 

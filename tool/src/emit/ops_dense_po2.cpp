@@ -75,8 +75,7 @@ void register_dense_po2_emitters(EmitterRegistry& r) {
                table("po2s" + id, sign) + table("po2e" + id, expo);
     c.includes.push_back("kml/dense_po2.h");
     const std::string w = "w" + id, b = "b" + id;
-    c.call = "kml::dense_po2<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-             nn.out_var + ", " + w + ", po2s" + id + ", po2e" + id + ", " + b + ");";
+    c.call = nn.call("dense_po2", {w, "po2s" + id, "po2e" + id, b});
     return c;
   });
 }

@@ -15,8 +15,7 @@ NodeCode max_sub(const NodeNames& nn, const Config&) {
                  .u("n_rows", ir::shape_size(n.shape) / n_in)
                  .u("n_in", n_in)
                  .str();
-  c.call = "kml::max_sub<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + ");";
+  c.call = nn.call("max_sub");
   return c;
 }
 

@@ -6,11 +6,6 @@
 namespace kml::emit {
 namespace {
 
-std::string two_input_call(const NodeNames& nn, const char* fn) {
-  return std::string("kml::") + fn + "<" + nn.in_types[0] + ", " + nn.in_types[1] + ", " + nn.out_type + ", " +
-         nn.config() + ">(" + nn.in_vars[0] + ", " + nn.in_vars[1] + ", " + nn.out_var + ");";
-}
-
 NodeCode merge(const NodeNames& nn, const Config&) {
   const ir::Node& n = *nn.node;
   static const std::map<std::string, int> ops = {{"add", 0}, {"subtract", 1}, {"multiply", 2},
@@ -27,7 +22,7 @@ NodeCode merge(const NodeNames& nn, const Config&) {
                  .d("scale", n.attr.value("scale", 1.0))
                  .type("accum_t", nn.type("accum"))
                  .str();
-  c.call = two_input_call(nn, "merge");
+  c.call = nn.call("merge", {}, 2);
   return c;
 }
 
@@ -46,7 +41,7 @@ NodeCode concatenate(const NodeNames& nn, const Config&) {
   std::size_t row = total / outer;
   c.config =
       ConfigStruct(nn.config(), "kml::concat_config").u("n_outer", outer).u("n_a", n_a).u("n_b", row - n_a).str();
-  c.call = two_input_call(nn, "concatenate");
+  c.call = nn.call("concatenate", {}, 2);
   return c;
 }
 

@@ -39,16 +39,15 @@ NodeCode quantize(const NodeNames& nn, const Config&) {
   for (const char* r : roles) s.type(std::string(r) + "_t", nn.type(std::string("q_") + r));
   c.config = s.str();
   const std::string id = std::to_string(nn.index);
-  std::string args;
+  std::vector<std::string> args;
   const std::pair<const char*, const char*> tables[] = {{"scale", "scale"}, {"unscale", "unscale"}, {"p0", "bound"},
                                                         {"p1", "bound"},    {"inv", "inv"}};
   for (const auto& [w, r] : tables) {
     std::string var = std::string("q") + w + "_" + id;
     c.weights.push_back({var, nn.type(std::string("q_") + r), &n.weights.at(w), n.keras_name + " quantizer " + w});
-    args += ", " + var;
+    args.push_back(var);
   }
-  c.call = "kml::quantize<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + args + ");";
+  c.call = nn.call("quantize", args);
   return c;
 }
 
@@ -70,8 +69,7 @@ NodeCode step(const NodeNames& nn, const Config&) {
                  .d("v_neg", n.attr.value("v_neg", -1.0), dbl)
                  .type("cmp_t", nn.type("q_cmp"))
                  .str();
-  c.call = "kml::step<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + ");";
+  c.call = nn.call("step");
   return c;
 }
 
@@ -91,8 +89,7 @@ NodeCode lut(const NodeNames& nn, const Config&) {
                  .str();
   std::string var = "lut" + std::to_string(nn.index);
   c.weights.push_back({var, nn.type("q_table"), &t, n.keras_name + " table"});
-  c.call = "kml::lut<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] + ", " +
-           nn.out_var + ", " + var + ");";
+  c.call = nn.call("lut", {var});
   return c;
 }
 

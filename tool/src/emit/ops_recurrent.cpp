@@ -52,8 +52,7 @@ NodeCode rnn(const NodeNames& nn, const Config&) {
   c.weights.push_back({rk, nn.type("recurrent_weight"), &n.weights.at("recurrent_kernel"), n.keras_name + " recurrent kernel"});
   c.weights.push_back({bi, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
   c.weights.push_back({rb, nn.type("bias"), &n.weights.at("recurrent_bias"), n.keras_name + " recurrent bias"});
-  c.call = "kml::" + cell + "<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" + nn.in_vars[0] +
-           ", " + nn.out_var + ", " + k + ", " + rk + ", " + bi + ", " + rb + ");";
+  c.call = nn.call(cell, {k, rk, bi, rb});
   return c;
 }
 

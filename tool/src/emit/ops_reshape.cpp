@@ -6,11 +6,6 @@
 namespace kml::emit {
 namespace {
 
-std::string call(const NodeNames& nn, const char* fn) {
-  return std::string("kml::") + fn + "<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" +
-         nn.in_vars[0] + ", " + nn.out_var + ");";
-}
-
 NodeCode transpose(const NodeNames& nn, const Config&) {
   const ir::Node& n = *nn.node;
   std::vector<std::size_t> perm = n.attr.at("perm").get<std::vector<std::size_t>>();
@@ -35,7 +30,7 @@ NodeCode transpose(const NodeNames& nn, const Config&) {
                  .u({{"s0", s[0]}, {"s1", s[1]}, {"s2", s[2]}, {"s3", s[3]}})
                  .u("n_in", ir::shape_size(out))
                  .str();
-  c.call = call(nn, "transpose");
+  c.call = nn.call("transpose");
   return c;
 }
 
@@ -47,7 +42,7 @@ NodeCode repeat(const NodeNames& nn, const Config&) {
                  .u("n_in", n.attr.at("n_in").get<std::size_t>())
                  .u("n", n.attr.at("n").get<std::size_t>())
                  .str();
-  c.call = call(nn, "repeat");
+  c.call = nn.call("repeat");
   return c;
 }
 
@@ -60,7 +55,7 @@ OpEmitter resize(const char* fn) {
     for (const char* k : {"in_h", "in_w", "n_chan", "out_h", "out_w", "top", "left", "size_h", "size_w"})
       if (n.attr.contains(k)) s.u(k, n.attr.at(k).get<std::size_t>());
     c.config = s.str();
-    c.call = call(nn, fn);
+    c.call = nn.call(fn);
     return c;
   };
 }

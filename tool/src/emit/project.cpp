@@ -20,6 +20,17 @@ namespace fs = std::filesystem;
 
 std::string NodeNames::type(const std::string& role) const { return role + std::to_string(index) + "_t"; }
 
+std::string NodeNames::call(const std::string& fn, const std::vector<std::string>& args, std::size_t n_inputs) const {
+  std::string targs, vars;
+  for (std::size_t i = 0; i < n_inputs; ++i) {
+    targs += in_types.at(i) + ", ";
+    vars += in_vars.at(i) + ", ";
+  }
+  vars += out_var;
+  for (const auto& a : args) vars += ", " + a;
+  return "kml::" + fn + "<" + targs + out_type + ", " + config() + ">(" + vars + ");";
+}
+
 EmitterRegistry& EmitterRegistry::instance() {
   static EmitterRegistry r = [] {
     EmitterRegistry reg;
