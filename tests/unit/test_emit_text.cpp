@@ -1,4 +1,5 @@
-// Emitter text helpers: the number spellings of append_literal() and the ConfigStruct builder.
+// Emitter text helpers: the number spellings of append_literal(), the ConfigStruct builder, NodeNames::call and
+// kernel_bias_layer.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -125,4 +126,43 @@ TEST_CASE("NodeNames::call writes the usual layer template call", "[emit]") {
   CHECK(nn.call("dense", {"w3", "b3"}) == "kml::dense<input0_t, layer3_t, config3>(x0, layer3_out, w3, b3);");
   CHECK(nn.call("relu") == "kml::relu<input0_t, layer3_t, config3>(x0, layer3_out);");
   CHECK(nn.call("merge", {}, 2) == "kml::merge<input0_t, layer2_t, layer3_t, config3>(x0, layer2_out, layer3_out);");
+}
+
+TEST_CASE("kernel_bias_layer: the shared part of dense and the convolutions", "[emit]") {
+  kml::ir::Node n;
+  n.keras_name = "conv_1";
+  n.reuse_factor = 4;
+  n.strategy = "resource";
+  for (const char* r : {"accum", "weight", "bias"}) n.types[r] = kml::Precision::fixed(16, 6);
+  n.weights["kernel"] = {{2}, {0.5, -1}};
+  n.weights["bias"] = {{1}, {0.25}};
+  kml::emit::NodeNames nn;
+  nn.node = &n;
+  nn.index = 2;
+  nn.in_vars = {"x0"};
+  nn.in_types = {"input0_t"};
+  nn.out_var = "layer2_out";
+  nn.out_type = "layer2_t";
+  const kml::emit::NodeCode c = kml::emit::kernel_bias_layer(
+      nn, ConfigStruct("config2", "kml::conv_config").u("n_chan", 2), "kml/conv.h", "conv2d");
+  CHECK(c.includes == std::vector<std::string>{"kml/conv.h"});
+  REQUIRE(c.typedefs.size() == 3);
+  CHECK(c.typedefs[0].first == "accum2_t");
+  CHECK(c.typedefs[2].first == "bias2_t");
+  CHECK(c.config ==
+        "struct config2 : kml::conv_config {\n"
+        "  static const unsigned n_chan = 2u;\n"
+        "  static const unsigned reuse_factor = 4u;\n"
+        "  static const bool resource = true;\n"
+        "  typedef accum2_t accum_t;\n"
+        "  typedef weight2_t weight_t;\n"
+        "  typedef bias2_t bias_t;\n"
+        "};\n");
+  REQUIRE(c.weights.size() == 2);
+  CHECK(c.weights[0].var == "w2");
+  CHECK(c.weights[0].tensor == &n.weights.at("kernel"));
+  CHECK(c.weights[0].comment == "conv_1 kernel");
+  CHECK(c.weights[1].var == "b2");
+  CHECK(c.weights[1].comment == "conv_1 bias");
+  CHECK(c.call == "kml::conv2d<input0_t, layer2_t, config2>(x0, layer2_out, w2, b2);");
 }

@@ -96,4 +96,26 @@ class ConfigStruct {
   std::string s_;
 };
 
+// Dense and the convolutions: a kernel and a bias, accumulated in accum_t, under a reuse factor and strategy.
+// `dims` is the layer's config with its dimensions; the rest of the config, the accum/weight/bias typedefs, the
+// arrays w<k> (kernel) and b<k> (bias), and the call kml::<fn>(in, out, w<k>, b<k>) are the same for all of them.
+inline NodeCode kernel_bias_layer(const NodeNames& nn, ConfigStruct dims, const std::string& include,
+                                  const std::string& fn) {
+  const ir::Node& n = *nn.node;
+  NodeCode c;
+  c.includes = {include};
+  for (const char* r : {"accum", "weight", "bias"}) c.typedefs.push_back({nn.type(r), n.type(r)});
+  c.config = dims.u("reuse_factor", n.reuse_factor)
+                 .b("resource", n.strategy == "resource")
+                 .type("accum_t", nn.type("accum"))
+                 .type("weight_t", nn.type("weight"))
+                 .type("bias_t", nn.type("bias"))
+                 .str();
+  std::string w = "w" + std::to_string(nn.index), b = "b" + std::to_string(nn.index);
+  c.weights.push_back({w, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel"});
+  c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
+  c.call = nn.call(fn, {w, b});
+  return c;
+}
+
 }  // namespace kml::emit

@@ -10,26 +10,11 @@ namespace {
 
 NodeCode dense(const NodeNames& nn, const Config&) {
   const ir::Node& n = *nn.node;
-  NodeCode c;
-  c.includes = {"kml/dense.h"};
-  for (const char* r : {"accum", "weight", "bias"}) c.typedefs.push_back({nn.type(r), n.type(r)});
   std::size_t n_in = n.attr["n_in"], n_out = n.attr["n_out"];
   std::size_t rows = ir::shape_size(n.shape) / n_out;
-  c.config = ConfigStruct(nn.config(), "kml::dense_config")
-                 .u("n_in", n_in)
-                 .u("n_out", n_out)
-                 .u("n_rows", rows)
-                 .u("reuse_factor", n.reuse_factor)
-                 .b("resource", n.strategy == "resource")
-                 .type("accum_t", nn.type("accum"))
-                 .type("weight_t", nn.type("weight"))
-                 .type("bias_t", nn.type("bias"))
-                 .str();
-  std::string w = "w" + std::to_string(nn.index), b = "b" + std::to_string(nn.index);
-  c.weights.push_back({w, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel"});
-  c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
-  c.call = nn.call("dense", {w, b});
-  return c;
+  return kernel_bias_layer(
+      nn, ConfigStruct(nn.config(), "kml::dense_config").u("n_in", n_in).u("n_out", n_out).u("n_rows", rows),
+      "kml/dense.h", "dense");
 }
 
 NodeCode batchnorm(const NodeNames& nn, const Config&) {
