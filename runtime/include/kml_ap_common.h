@@ -8,6 +8,8 @@
 // Do not include this file directly: include <ap_fixed.h> or <ap_int.h>.
 #ifndef KML_AP_COMMON_H
 #define KML_AP_COMMON_H
+// Generated code tells kml's host runtime from the vendor's headers by this macro.
+#define KML_AP_RUNTIME 1
 
 #include <climits>
 #include <cstddef>

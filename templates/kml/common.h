@@ -17,7 +17,33 @@
 #define KML_TABLE_STORAGE static
 #endif
 
+// Weight arrays of ap_ types: KML_WEIGHTS_BEGIN(T, name, n) literal, ... KML_WEIGHTS_END(T, name, n).
+// For synthesis and with the vendor's headers: a constant array initialized from the literals. With kml's host
+// runtime: the literals form a constant double array and the ap_ array is filled from it once, at startup, with
+// the same conversion; this compiles several times faster, and in a fraction of the memory, than a constant
+// initialization of every ap_ element.
+#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+#define KML_WEIGHTS_BEGIN(T, name, n) \
+  static T name[n];                   \
+  static const double name##_literals[n] = {
+#define KML_WEIGHTS_END(T, name, n) \
+  }                                 \
+  ;                                 \
+  static const bool name##_filled = kml::fill_from_literals(name, name##_literals, n);
+#else
+#define KML_WEIGHTS_BEGIN(T, name, n) static const T name[n] = {
+#define KML_WEIGHTS_END(T, name, n) };
+#endif
+
 namespace kml {
+
+#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+template <class T>
+bool fill_from_literals(T* a, const double* literals, unsigned n) {
+  for (unsigned i = 0; i < n; i++) a[i] = T(literals[i]);
+  return true;
+}
+#endif
 
 // Is T a floating-point type (float emulation) rather than an ap_ type?
 template <class T> struct is_float { static const bool value = false; };

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -171,20 +172,31 @@ Layout plan(const ir::Graph& g) {
   return L;
 }
 
-std::string weights_header(const WeightArray& w) {
+// A weight array as a header. Float arrays are plain constant arrays. Arrays of ap_ types are written between
+// KML_WEIGHTS_BEGIN/END (kml/common.h): a constant array for synthesis and the vendor's headers; with kml's host
+// runtime the literals become a double array that fills the ap_ array once at startup, which compiles several
+// times faster and in a fraction of the memory of constant-initializing every ap_ element.
+std::string weights_header(const WeightArray& w, bool float_type) {
   std::string g = guard("KML_W_" + w.var + "_H");
   std::string s;
   const std::size_t n = w.tensor->size();
+  const std::string size = std::to_string(std::max<std::size_t>(1, n));
   s.reserve(256 + n * 14);
-  s += "// " + w.comment + ", shape " + ir::shape_str(w.tensor->shape) + "\n#ifndef " + g + "\n#define " + g +
-       "\n\nstatic const " + w.type + " " + w.var + "[" + std::to_string(std::max<std::size_t>(1, n)) + "] = {";
+  s += "// " + w.comment + ", shape " + ir::shape_str(w.tensor->shape) + "\n#ifndef " + g + "\n#define " + g + "\n\n";
+  if (float_type)
+    s += "static const " + w.type + " " + w.var + "[" + size + "] = {";
+  else
+    s += "KML_WEIGHTS_BEGIN(" + w.type + ", " + w.var + ", " + size + ")";
   for (std::size_t i = 0; i < n; ++i) {
     s += (i % 8 == 0) ? "\n    " : " ";
     append_literal(s, w.tensor->data[i], Spelling::Initializer);
     if (i + 1 < n) s += ',';
   }
   if (n == 0) s += "0";
-  s += "};\n\n#endif\n";
+  if (float_type)
+    s += "};\n\n#endif\n";
+  else
+    s += "\nKML_WEIGHTS_END(" + w.type + ", " + w.var + ", " + size + ")\n\n#endif\n";
   return s;
 }
 
@@ -499,8 +511,15 @@ void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& inf
   write_file(dir / "firmware" / "model.h", mh.str());
   write_file(dir / "firmware" / "model.cpp", mc.str());
   fs::create_directories(dir / "firmware" / "weights");
+  std::map<std::string, bool> float_typedef;
   for (const auto& c : code)
-    for (const auto& w : c.weights) write_file(dir / "firmware" / "weights" / (w.var + ".h"), weights_header(w));
+    for (const auto& [name, p] : c.typedefs) float_typedef[name] = p.is_float();
+  for (const auto& c : code)
+    for (const auto& w : c.weights) {
+      auto it = float_typedef.find(w.type);
+      const bool is_float = it != float_typedef.end() ? it->second : (w.type == "float" || w.type == "double");
+      write_file(dir / "firmware" / "weights" / (w.var + ".h"), weights_header(w, is_float));
+    }
   write_file(dir / "tb" / "testbench.cpp", tb.str());
   write_file(dir / "include" / (info.name + ".h"), api.str());
   write_file(dir / "bridge" / "bridge.cpp", br.str());
