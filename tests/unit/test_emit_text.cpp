@@ -128,6 +128,12 @@ TEST_CASE("NodeNames::call writes the usual layer template call", "[emit]") {
   CHECK(nn.call("merge", {}, 2) == "kml::merge<input0_t, layer2_t, layer3_t, config3>(x0, layer2_out, layer3_out);");
 }
 
+TEST_CASE("unsigned_literal", "[emit]") {
+  CHECK(kml::emit::unsigned_literal(0) == "0u");
+  CHECK(kml::emit::unsigned_literal(16) == "16u");
+  CHECK(kml::emit::unsigned_literal(4294967295u) == "4294967295u");
+}
+
 TEST_CASE("kernel_bias_layer: the shared part of dense and the convolutions", "[emit]") {
   kml::ir::Node n;
   n.keras_name = "conv_1";

@@ -33,7 +33,7 @@ class ConfigStruct {
     s_ += "  static const unsigned ";
     const char* sep = "";
     for (const auto& [name, v] : vs) {
-      s_ += sep + name + " = " + std::to_string(v) + "u";
+      s_ += sep + name + " = " + unsigned_literal(v);
       sep = ", ";
     }
     s_ += ";\n";

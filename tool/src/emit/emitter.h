@@ -90,6 +90,9 @@ void append_literal(std::string& out, double v, Spelling how = Spelling::Double)
 // Format a value for a C++ initializer: exact, as short as possible (Spelling::Float or Spelling::Double).
 std::string literal(double v, bool as_float);
 
+// An unsigned literal in generated C++ (config members, template arguments): 16 -> "16u".
+inline std::string unsigned_literal(std::size_t v) { return std::to_string(v) + "u"; }
+
 // Write the whole project into `dir` (which must exist and be empty).
 void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info, const std::filesystem::path& dir);
 

@@ -33,7 +33,10 @@ std::string replace_identifier(const std::string& text, const std::string& from,
 
 namespace {
 
-std::string u(std::size_t v) { return std::to_string(v) + "u"; }
+// One stream element: a vector of `chan` values.
+std::string vec_of(const std::string& elem, std::size_t chan) {
+  return "kml::vec<" + elem + ", " + unsigned_literal(chan) + ">";
+}
 
 struct Tensor {
   std::string base;  // the stream the producer writes (a port for model inputs)
@@ -42,7 +45,7 @@ struct Tensor {
   bool port_input = false;
   std::string producer;  // node name ("" for model inputs)
   int depth = 0;
-  std::string vec() const { return "kml::vec<" + elem + ", " + u(chan) + ">"; }
+  std::string vec() const { return vec_of(elem, chan); }
   std::string stream() const { return "hls::stream<" + vec() + " >"; }
   std::size_t size() const { return chan * n_elem; }
 };
@@ -68,8 +71,6 @@ std::string port_vec(const std::string& elem) {
   std::string b = elem.size() > 2 && elem.compare(elem.size() - 2, 2, "_t") == 0 ? elem.substr(0, elem.size() - 2) : elem;
   return b + "_vec_t";
 }
-
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
 std::string indent(const std::string& text, const std::string& pad) {
   std::istringstream in(text);
@@ -238,18 +239,20 @@ StreamCode write_stream_top(const StreamModel& m) {
     std::ostringstream body;
     bool needs_split = traced;  // the streaming forms trace through a host-only tee
     const std::size_t rows = out.n_elem;
+    // A streamable template called the usual way, with the node's arrays after the output (NodeNames::call).
+    std::vector<std::string> arrays;
+    for (const auto& w : p.code->weights) arrays.push_back(w.var);
     std::string streamable;
     for (const char* s : kStreamable)
-      if (p.inputs.size() == 1 && starts_with(call, std::string("kml::") + s + "<" + nn.in_types[0] + ", " + nn.out_type + ", "))
-        streamable = s;
+      if (p.inputs.size() == 1 && call == nn.call(s, arrays)) streamable = s;
     if (p.inputs.size() == 1 && rowwise(n, rows) && tensors[p.inputs[0]].n_elem == rows) {
       const Tensor& in = tensors[p.inputs[0]];
       std::string narrowed = n.op == "dense" ? "kml::one_row<" + nn.config() + ">"
-                                             : "kml::row_of<" + nn.config() + ", " + u(out.chan) + ">";
+                                             : "kml::row_of<" + nn.config() + ", " + unsigned_literal(out.chan) + ">";
       call = replace_identifier(call, nn.config(), narrowed);
       call = replace_identifier(call, nn.in_vars[0], "x_row.data");
       call = replace_identifier(call, nn.out_var, "y_row.data");
-      body << "Rows:\n  for (unsigned r = 0; r < " << u(rows) << "; r++) {\n"
+      body << "Rows:\n  for (unsigned r = 0; r < " << unsigned_literal(rows) << "; r++) {\n"
            << "#pragma HLS PIPELINE II = " << (n.op == "dense" ? std::max(1, n.reuse_factor) : 1) << "\n"
            << "    " << in.vec() << " x_row = in0.read();\n"
            << "#pragma HLS ARRAY_PARTITION variable = x_row.data complete\n"
@@ -257,12 +260,13 @@ StreamCode write_stream_top(const StreamModel& m) {
            << "#pragma HLS ARRAY_PARTITION variable = y_row.data complete\n"
            << indent(call, "    ") << "    out.write(y_row);\n  }\n";
     } else if (!streamable.empty()) {
-      const std::string prefix = "kml::" + streamable + "<" + nn.in_types[0] + ", " + nn.out_type + ", ";
-      call = "kml::" + streamable + "_stream<" + tensors[p.inputs[0]].vec() + ", " + out.vec() + ", " +
-             call.substr(prefix.size());
-      call = replace_identifier(call, nn.in_vars[0], "in0");
-      call = replace_identifier(call, nn.out_var, "out");
-      body << indent(call, "  ");
+      // The same call of its streaming form, on the process's streams of vectors.
+      NodeNames sn = nn;
+      sn.in_vars = {"in0"};
+      sn.in_types = {tensors[p.inputs[0]].vec()};
+      sn.out_var = "out";
+      sn.out_type = out.vec();
+      body << indent(sn.call(streamable + "_stream", arrays), "  ");
     } else {
       needs_split = false;
       for (std::size_t i = 0; i < p.inputs.size(); ++i) {
@@ -270,7 +274,8 @@ StreamCode write_stream_top(const StreamModel& m) {
         std::string a = "a_in" + std::to_string(i);
         body << "  " << in.elem << " " << a << "[" << in.size() << "];\n"
              << "#pragma HLS ARRAY_PARTITION variable = " << a << " complete dim = 0\n"
-             << "  kml::stream_to_array<" << in.vec() << ", " << u(in.n_elem) << ">(in" << i << ", " << a << ");\n";
+             << "  kml::stream_to_array<" << in.vec() << ", " << unsigned_literal(in.n_elem) << ">(in" << i << ", " << a
+             << ");\n";
       }
       body << "  " << out.elem << " a_out[" << out.size() << "];\n"
            << "#pragma HLS ARRAY_PARTITION variable = a_out complete dim = 0\n";
@@ -283,7 +288,7 @@ StreamCode write_stream_top(const StreamModel& m) {
       call = replace_identifier(call, nn.out_var, "a_out");
       body << indent(call, "  ");
       if (traced) body << "  KML_TRACE(\"" << n.keras_name << "\", a_out, " << out.size() << ");\n";
-      body << "  kml::array_to_stream<" << out.vec() << ", " << u(out.n_elem) << ">(a_out, out);\n";
+      body << "  kml::array_to_stream<" << out.vec() << ", " << unsigned_literal(out.n_elem) << ">(a_out, out);\n";
     }
 
     src << "// " << n.name << ": " << n.op << " " << ir::shape_str(n.shape) << " ("
@@ -299,8 +304,8 @@ StreamCode write_stream_top(const StreamModel& m) {
           << "#ifndef __SYNTHESIS__\n"
           << "  " << out.stream() << " traced;\n"
           << "  " << fn << "_run(" << args << "traced);\n"
-          << "  kml::tee_stream<" << out.vec() << ", " << u(out.n_elem) << ">(traced, out, [](const " << out.elem
-          << "* d, unsigned n) { KML_TRACE(\"" << n.keras_name << "\", d, n); });\n"
+          << "  kml::tee_stream<" << out.vec() << ", " << unsigned_literal(out.n_elem) << ">(traced, out, [](const "
+          << out.elem << "* d, unsigned n) { KML_TRACE(\"" << n.keras_name << "\", d, n); });\n"
           << "#else\n"
           << "  " << fn << "_run(" << args << "out);\n"
           << "#endif\n}\n\n";
@@ -313,8 +318,8 @@ StreamCode write_stream_top(const StreamModel& m) {
     const Tensor& T = tensors[c.tensor];
     src << "static void clone_" << T.base << "(" << T.stream() << "& in";
     for (std::size_t k = 0; k < c.outs.size(); ++k) src << ", " << T.stream() << "& out" << k;
-    src << ") {\n#pragma HLS INLINE off\nClone:\n  for (unsigned e = 0; e < " << u(T.n_elem) << "; e++) {\n"
-        << "#pragma HLS PIPELINE\n    " << T.vec() << " v = in.read();\n";
+    src << ") {\n#pragma HLS INLINE off\nClone:\n  for (unsigned e = 0; e < " << unsigned_literal(T.n_elem)
+        << "; e++) {\n#pragma HLS PIPELINE\n    " << T.vec() << " v = in.read();\n";
     for (std::size_t k = 0; k < c.outs.size(); ++k) src << "    out" << k << ".write(v);\n";
     src << "  }\n}\n\n";
   }
@@ -357,7 +362,7 @@ StreamCode write_stream_top(const StreamModel& m) {
     const Tensor& out = tensors[p.output];
     if (!p.nn) {
       const Tensor& in = tensors[p.inputs[0]];
-      src << "  kml::repack_stream<" << in.vec() << ", " << out.vec() << ", " << u(out.size()) << ">("
+      src << "  kml::repack_stream<" << in.vec() << ", " << out.vec() << ", " << unsigned_literal(out.size()) << ">("
           << p.in_streams[0] << ", " << out_stream[p.output] << ");  // " << p.node->name << "\n";
     } else {
       src << "  proc" << p.nn->index << "(";
@@ -369,8 +374,8 @@ StreamCode write_stream_top(const StreamModel& m) {
   // A model input that is also a model output (and read by nothing else) is copied.
   for (std::size_t t = 0; t < tensors.size(); ++t)
     if (tensors[t].port_input && uses[t].size() == 1 && uses[t][0].process < 0)
-      src << "  kml::copy_stream<" << tensors[t].vec() << ", " << u(tensors[t].n_elem) << ">(" << tensors[t].base
-          << ", " << m.outs[uses[t][0].output].var << ");\n";
+      src << "  kml::copy_stream<" << tensors[t].vec() << ", " << unsigned_literal(tensors[t].n_elem) << ">("
+          << tensors[t].base << ", " << m.outs[uses[t][0].output].var << ");\n";
   src << "}\n\n";
 
   // ---- host entry point with the io_parallel signature
@@ -387,7 +392,8 @@ StreamCode write_stream_top(const StreamModel& m) {
   for (const auto& e : m.ins) {
     std::size_t c = chan(e.shape), n = ir::shape_size(e.shape) / c;
     src << "  hls::stream<" << port_vec(e.type) << "> s_" << e.var << ";\n"
-        << "  kml::array_to_stream<" << port_vec(e.type) << ", " << u(n) << ">(" << e.var << ", s_" << e.var << ");\n";
+        << "  kml::array_to_stream<" << port_vec(e.type) << ", " << unsigned_literal(n) << ">(" << e.var << ", s_"
+        << e.var << ");\n";
   }
   for (const auto& e : m.outs) src << "  hls::stream<" << port_vec(e.type) << "> s_" << e.var << ";\n";
   src << "  " << m.top << "(";
@@ -396,15 +402,16 @@ StreamCode write_stream_top(const StreamModel& m) {
   src << ");\n";
   for (const auto& e : m.outs) {
     std::size_t c = chan(e.shape), n = ir::shape_size(e.shape) / c;
-    src << "  kml::stream_to_array<" << port_vec(e.type) << ", " << u(n) << ">(s_" << e.var << ", " << e.var << ");\n";
+    src << "  kml::stream_to_array<" << port_vec(e.type) << ", " << unsigned_literal(n) << ">(s_" << e.var << ", "
+        << e.var << ");\n";
   }
   src << "}\n#endif\n";
   sc.source = src.str();
 
   std::ostringstream h;
   h << "#include \"kml/stream.h\"\n\n";
-  for (const auto& e : m.ins) h << "typedef kml::vec<" << e.type << ", " << u(chan(e.shape)) << "> " << port_vec(e.type) << ";\n";
-  for (const auto& e : m.outs) h << "typedef kml::vec<" << e.type << ", " << u(chan(e.shape)) << "> " << port_vec(e.type) << ";\n";
+  for (const auto* ports : {&m.ins, &m.outs})
+    for (const auto& e : *ports) h << "typedef " << vec_of(e.type, chan(e.shape)) << " " << port_vec(e.type) << ";\n";
   h << "\n// Top function (io_stream): one stream element per position, the last axis as a vector.\n"
     << sc.signature << ";\n\n"
     << "#ifndef __SYNTHESIS__\n// Host entry point with io_parallel's array signature (testbench, bridge).\n"
