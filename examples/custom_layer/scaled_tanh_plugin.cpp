@@ -1,7 +1,6 @@
 // Example kml plugin: a custom Keras layer "ScaledTanh" computing out_scale * tanh(in_scale * x) + offset
 // (config keys in_scale, out_scale, offset; no weights). Build it as a shared library against kml::plugin_api
 // and pass it to kml-convert with --plugin (see docs/extensions.md).
-#include <sstream>
 
 #include "plugin/plugin.h"
 
@@ -28,16 +27,14 @@ kml::emit::NodeCode emit_scaled_tanh(const kml::emit::NodeNames& nn, const kml::
   kml::emit::NodeCode code;
   code.includes = {"scaled_tanh.h"};  // found through the plugin's template directory
   code.typedefs.push_back({nn.type("table"), n.type("table")});
-  std::ostringstream s;
-  s << "struct " << nn.config() << " {\n"
-    << "  static const unsigned n_in = " << kml::ir::shape_size(n.shape) << "u;\n"
-    << "  static const unsigned table_size = " << n.settings.value("table_size", 1024) << "u;\n"
-    << "  static constexpr double in_scale = " << kml::emit::literal(n.attr["in_scale"].get<double>(), false) << ";\n"
-    << "  static constexpr double out_scale = " << kml::emit::literal(n.attr["out_scale"].get<double>(), false) << ";\n"
-    << "  static constexpr double offset = " << kml::emit::literal(n.attr["offset"].get<double>(), false) << ";\n"
-    << "  typedef " << nn.type("table") << " table_t;\n"
-    << "};\n";
-  code.config = s.str();
+  code.config = kml::emit::ConfigStruct(nn.config(), "")
+                    .u("n_in", kml::ir::shape_size(n.shape))
+                    .u("table_size", n.settings.value("table_size", 1024))
+                    .d("in_scale", n.attr["in_scale"].get<double>())
+                    .d("out_scale", n.attr["out_scale"].get<double>())
+                    .d("offset", n.attr["offset"].get<double>())
+                    .type("table_t", nn.type("table"))
+                    .str();
   code.call = "example::scaled_tanh<" + nn.in_types[0] + ", " + nn.out_type + ", " + nn.config() + ">(" +
               nn.in_vars[0] + ", " + nn.out_var + ");";
   return code;

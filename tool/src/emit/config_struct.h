@@ -19,12 +19,13 @@ namespace kml::emit {
 
 class ConfigStruct {
  public:
-  // "struct <name> : <base> {" with an optional "  // <comment>" after the brace.
+  // "struct <name> : <base> {" ("struct <name> {" for an empty base) with an optional "  // <comment>".
   ConfigStruct(const std::string& name, const std::string& base, const std::string& comment = "")
       : s_(head(name, base, comment)) {}
 
   static std::string head(const std::string& name, const std::string& base, const std::string& comment = "") {
-    return "struct " + name + " : " + base + " {" + (comment.empty() ? "" : "  // " + comment) + "\n";
+    return "struct " + name + (base.empty() ? "" : " : " + base) + " {" + (comment.empty() ? "" : "  // " + comment) +
+           "\n";
   }
 
   // "static const unsigned <name> = <v>u;"; several names share one declaration: "n = 1u, m = 2u;".

@@ -16,6 +16,7 @@
 #pragma once
 #include <string>
 
+#include "emit/config_struct.h"
 #include "emit/emitter.h"
 #include "readers/layers.h"
 
