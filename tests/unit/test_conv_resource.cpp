@@ -15,9 +15,12 @@
 #include "ir/graph.h"
 #include "kml/conv.h"
 #include "kml/stream.h"
+#include "stream_test_util.h"
 #include "passes/reuse.h"
 
 namespace {
+
+using kml_test::push;
 
 typedef ap_fixed<10, 3> x_t;
 typedef ap_fixed<8, 1> w_t;
@@ -53,15 +56,6 @@ typename std::enable_if<!kml::is_float<T>::value, bool>::type same_bits(const T&
 template <class T>
 typename std::enable_if<kml::is_float<T>::value, bool>::type same_bits(const T& a, const T& b) {
   return std::memcmp(&a, &b, sizeof(T)) == 0;
-}
-
-template <class V>
-void push(hls::stream<V>& s, const typename V::value_type* a, unsigned n_elem) {
-  for (unsigned e = 0; e < n_elem; ++e) {
-    V v;
-    for (unsigned c = 0; c < V::size; ++c) v[c] = a[e * V::size + c];
-    s.write(v);
-  }
 }
 
 // One model: input, weights, biases and its Latency output.

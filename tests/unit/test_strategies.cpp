@@ -17,6 +17,7 @@
 #include "kml/dense.h"
 #include "kml/pooling.h"
 #include "kml/stream.h"
+#include "stream_test_util.h"
 #include "passes/passes.h"
 #include "passes/precision_inference.h"
 #include "passes/reuse.h"
@@ -28,6 +29,9 @@ using kml::passes::valid_reuse_factors;
 using V = std::vector<std::size_t>;
 
 namespace {
+
+using kml_test::pull;
+using kml_test::push;
 
 kml::ir::Node node(const std::string& name, const std::string& op, nlohmann::json attr) {
   kml::ir::Node n;
@@ -195,25 +199,6 @@ struct SConv : kml::conv_config {
   typedef cw_t weight_t;
   typedef cw_t bias_t;
 };
-
-template <class V>
-void push(hls::stream<V>& s, const typename V::value_type* a, unsigned n_elem) {
-  for (unsigned e = 0; e < n_elem; ++e) {
-    V v;
-    for (unsigned c = 0; c < V::size; ++c) v[c] = a[e * V::size + c];
-    s.write(v);
-  }
-}
-
-template <class V>
-std::vector<double> pull(hls::stream<V>& s) {
-  std::vector<double> r;
-  while (!s.empty()) {
-    V v = s.read();
-    for (unsigned c = 0; c < V::size; ++c) r.push_back(v[c].to_double());
-  }
-  return r;
-}
 
 template <class CFG>
 void check_conv_stream(std::mt19937& rng) {
