@@ -587,16 +587,32 @@ constexpr A ashl(A v, int s) {
   return A(uns_t<A>(v) << s);
 }
 
+// x * 2^-F1 and y * 2^-F2 (W1/W2-bit values) aligned to the finer LSB in one 32- or 64-bit integer type, when
+// that fits: then a comparison is a single integer compare, branch-free (relu's x > 0 on an array vectorizes).
+template <int W1, bool S1, int F1, int W2, bool S2, int F2>
+struct aligned_pair {
+  static constexpr int Fm = imax(F1, F2);
+  static constexpr int bits = imax(sbits_v<W1, S1> + Fm - F1, sbits_v<W2, S2> + Fm - F2);
+  static constexpr bool fits = bits <= 64;
+  using type = std::conditional_t<(bits <= 32), int32_t, int64_t>;
+  template <class T>
+  static constexpr type first(T raw) {
+    return ashl(type(raw), Fm - F1);
+  }
+  template <class T>
+  static constexpr type second(T raw) {
+    return ashl(type(raw), Fm - F2);
+  }
+};
+
 // Exact comparison of x * 2^-F1 and y * 2^-F2: -1, 0, 1.
 template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
 constexpr int cmp_fixed(T1 rx, T2 ry) {
-  // Both aligned to the finer LSB when that fits 64 bits: a branch-free compare (relu's x > 0 on a whole
-  // array vectorizes); otherwise the coarser comparison plus a look at the finer operand's low bits.
-  constexpr int Fm = imax(F1, F2);
-  constexpr int aligned = imax(sbits_v<W1, S1> + Fm - F1, sbits_v<W2, S2> + Fm - F2);
-  if constexpr (aligned <= 64) {
-    using A = std::conditional_t<(aligned <= 32), int32_t, int64_t>;
-    const A x = ashl(A(rx), Fm - F1), y = ashl(A(ry), Fm - F2);
+  // Both aligned to the finer LSB when that fits 64 bits (aligned_pair); otherwise the coarser comparison plus
+  // a look at the finer operand's low bits.
+  using Al = aligned_pair<W1, S1, F1, W2, S2, F2>;
+  if constexpr (Al::fits) {
+    const typename Al::type x = Al::first(rx), y = Al::second(ry);
     return int(y < x) - int(x < y);
   }
   using C = comp_t<W1, S1, W2, S2>;
@@ -1344,22 +1360,22 @@ template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
 constexpr bool cmp_ne(T1 x, T2 y) {
   return !eq_fixed<W1, S1, F1, W2, S2, F2>(x, y);
 }
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
-constexpr bool cmp_lt(T1 x, T2 y) {
-  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) < 0;
-}
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
-constexpr bool cmp_le(T1 x, T2 y) {
-  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) <= 0;
-}
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
-constexpr bool cmp_gt(T1 x, T2 y) {
-  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) > 0;
-}
-template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>
-constexpr bool cmp_ge(T1 x, T2 y) {
-  return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) >= 0;
-}
+// < <= > >=: one compare of the aligned values when they fit and C's mixed-signedness rule (vcmp_traits) does not
+// apply; otherwise through rel_fixed.
+#define KML_AP_REL(NAME, OP)                                                                             \
+  template <int W1, bool S1, int F1, int W2, bool S2, int F2, class T1, class T2>                      \
+  constexpr bool NAME(T1 x, T2 y) {                                                                      \
+    using Al = aligned_pair<W1, S1, F1, W2, S2, F2>;                                                     \
+    if constexpr (Al::fits && !vcmp_traits<W1, S1, F1, W2, S2, F2>::unsigned_rel)                        \
+      return Al::first(x) OP Al::second(y);                                                              \
+    else                                                                                                 \
+      return rel_fixed<W1, S1, F1, W2, S2, F2>(x, y) OP 0;                                               \
+  }
+KML_AP_REL(cmp_lt, <)
+KML_AP_REL(cmp_le, <=)
+KML_AP_REL(cmp_gt, >)
+KML_AP_REL(cmp_ge, >=)
+#undef KML_AP_REL
 }  // namespace kml_ap
 
 // ---- fixed comparisons (the vendor's, see kml_ap::vcmp_traits) ----
