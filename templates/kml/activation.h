@@ -190,8 +190,10 @@ template <class data_T, class res_T, typename CONFIG_T>
 void relu(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
 #pragma HLS UNROLL
-    if (data[i] > 0) res[i] = data[i];
-    else res[i] = 0;
+    const data_T x = data[i];
+    data_T y = 0;
+    if (x > 0) y = x;  // (this form, unlike a ternary, is a branch-free select that g++ vectorizes in emulation)
+    res[i] = y;
   }
 }
 
@@ -216,8 +218,9 @@ void leaky_relu(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
 #pragma HLS UNROLL
     const data_T x = data[i];
-    if (x > 0) res[i] = x;
-    else res[i] = a * x;
+    res_T y = a * x;
+    if (x > 0) y = x;  // a select (see relu)
+    res[i] = y;
   }
 }
 
@@ -226,8 +229,10 @@ void thresholded_relu(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_i
   static const typename CONFIG_T::param_t theta = CONFIG_T::threshold;
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
 #pragma HLS UNROLL
-    if (data[i] > theta) res[i] = data[i];
-    else res[i] = 0;
+    const data_T x = data[i];
+    res_T y = 0;
+    if (x > theta) y = x;  // a select (see relu)
+    res[i] = y;
   }
 }
 
@@ -237,8 +242,9 @@ void prelu(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in],
   for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
 #pragma HLS UNROLL
     const data_T x = data[i];
-    if (x > 0) res[i] = x;
-    else res[i] = alpha[i] * x;
+    res_T y = alpha[i] * x;
+    if (x > 0) y = x;  // a select (see relu)
+    res[i] = y;
   }
 }
 
