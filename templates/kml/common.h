@@ -71,6 +71,18 @@ template <> struct log2_ceil<0> { static const unsigned value = 0; };
 template <class T> inline T kmax(T a, T b) { return a > b ? a : b; }
 template <class T> inline T kmin(T a, T b) { return a < b ? a : b; }
 
+// Input row ih of a feature map kept as ROWS rows (the whole input: ROWS = in_h; an io_stream line buffer of
+// the last ROWS rows: row ih % ROWS).
+template <unsigned ROWS, unsigned IN_H>
+inline unsigned kept_row(unsigned ih) {
+  return ROWS == IN_H ? ih : ih % ROWS;
+}
+// Offset of input pixel (ih, iw) in such a map of in_w pixels of n_chan values per row.
+template <unsigned ROWS, typename CONFIG_T>
+inline unsigned kept_pixel(unsigned ih, unsigned iw) {
+  return (kept_row<ROWS, CONFIG_T::in_h>(ih) * CONFIG_T::in_w + iw) * CONFIG_T::n_chan;
+}
+
 // Copy with a type conversion (the destination type's rounding and overflow apply).
 template <class data_T, class res_T, unsigned N>
 void copy(const data_T in[N], res_T out[N]) {

@@ -50,16 +50,9 @@ struct conv_kernel {
   static const unsigned size = n_in * CONFIG_T::n_filt;
 };
 
-// Input row ih of a feature map kept as ROWS rows (the whole input: ROWS = in_h; an io_stream line buffer of
-// the last ROWS rows: row ih % ROWS).
-template <unsigned ROWS, unsigned IN_H>
-inline unsigned kept_row(unsigned ih) {
-  return ROWS == IN_H ? ih : ih % ROWS;
-}
-
 // One output pixel (oh, ow) of conv2d, Latency form: every product of the window in parallel, each
 // accumulator adding in ascending (kh, kw, c) from the bias; positions in the zero padding are skipped. `src`
-// holds ROWS input rows (see kept_row) of in_w pixels of n_chan values.
+// holds ROWS input rows (see kept_row, kml/common.h) of in_w pixels of n_chan values.
 template <class data_T, class res_T, typename CONFIG_T, unsigned ROWS>
 void conv2d_pixel_latency(const data_T src[ROWS * CONFIG_T::in_w * CONFIG_T::n_chan], unsigned oh,
                           unsigned ow, res_T out[CONFIG_T::n_filt],
@@ -80,8 +73,7 @@ KernelRows:
     for (unsigned kw = 0; kw < CONFIG_T::filt_w; kw++) {
       const int iw = int(ow * CONFIG_T::stride_w + kw * CONFIG_T::dilation_w) - int(CONFIG_T::pad_left);
       if (iw < 0 || iw >= int(CONFIG_T::in_w)) continue;
-      const data_T* x = &src[(kept_row<ROWS, CONFIG_T::in_h>(unsigned(ih)) * CONFIG_T::in_w + unsigned(iw)) *
-                             CONFIG_T::n_chan];
+      const data_T* x = &src[kept_pixel<ROWS, CONFIG_T>(unsigned(ih), unsigned(iw))];
       const typename CONFIG_T::weight_t* w = &weights[(kh * CONFIG_T::filt_w + kw) * cpg * CONFIG_T::n_filt];
     Groups:
       for (unsigned g = 0; g < CONFIG_T::groups; g++) {
@@ -129,10 +121,7 @@ Im2colRows:
       const int iw = int(ow * CONFIG_T::stride_w + kw * CONFIG_T::dilation_w) - int(CONFIG_T::pad_left);
       const bool inside = ih >= 0 && ih < int(CONFIG_T::in_h) && iw >= 0 && iw < int(CONFIG_T::in_w);
       const unsigned p = kh * CONFIG_T::filt_w + kw;
-      const unsigned base =
-          inside ? (kept_row<ROWS, CONFIG_T::in_h>(unsigned(ih)) * CONFIG_T::in_w + unsigned(iw)) *
-                       CONFIG_T::n_chan
-                 : 0;
+      const unsigned base = inside ? kept_pixel<ROWS, CONFIG_T>(unsigned(ih), unsigned(iw)) : 0;
       valid[p] = inside;
     Im2colChannels:
       for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {

@@ -29,6 +29,41 @@ struct pool_config {
   typedef float scale_t;
 };
 
+// One output pixel (oh, ow) of pool2d: the window clipped to the input, per channel. `src` holds ROWS input rows
+// (see kept_row, kml/common.h) of in_w pixels of n_chan values: the whole input (pool2d) or an io_stream line
+// buffer.
+template <class data_T, class res_T, typename CONFIG_T, unsigned ROWS>
+void pool2d_pixel(const data_T src[ROWS * CONFIG_T::in_w * CONFIG_T::n_chan], unsigned oh, unsigned ow,
+                  res_T out[CONFIG_T::n_chan],
+                  const typename CONFIG_T::scale_t inv_count[CONFIG_T::out_h * CONFIG_T::out_w]) {
+#pragma HLS INLINE
+  int h0 = int(oh * CONFIG_T::stride_h) - int(CONFIG_T::pad_top);
+  int w0 = int(ow * CONFIG_T::stride_w) - int(CONFIG_T::pad_left);
+  int h1 = h0 + int(CONFIG_T::pool_h), w1 = w0 + int(CONFIG_T::pool_w);
+  if (h0 < 0) h0 = 0;
+  if (w0 < 0) w0 = 0;
+  if (h1 > int(CONFIG_T::in_h)) h1 = int(CONFIG_T::in_h);
+  if (w1 > int(CONFIG_T::in_w)) w1 = int(CONFIG_T::in_w);
+Channels:
+  for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
+    if (CONFIG_T::average) {
+      typename CONFIG_T::accum_t sum = 0;
+      for (int ih = h0; ih < h1; ih++)
+        for (int iw = w0; iw < w1; iw++)
+          sum += src[kept_pixel<ROWS, CONFIG_T>(unsigned(ih), unsigned(iw)) + c];
+      out[c] = sum * inv_count[oh * CONFIG_T::out_w + ow];
+    } else {
+      data_T m = src[kept_pixel<ROWS, CONFIG_T>(unsigned(h0), unsigned(w0)) + c];
+      for (int ih = h0; ih < h1; ih++)
+        for (int iw = w0; iw < w1; iw++) {
+          const data_T v = src[kept_pixel<ROWS, CONFIG_T>(unsigned(ih), unsigned(iw)) + c];
+          if (v > m) m = v;
+        }
+      out[c] = m;
+    }
+  }
+}
+
 template <class data_T, class res_T, typename CONFIG_T>
 void pool2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
             res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_chan],
@@ -37,34 +72,9 @@ void pool2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan
 OutRows:
   for (unsigned oh = 0; oh < CONFIG_T::out_h; oh++) {
   OutCols:
-    for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++) {
-      // The window clipped to the input.
-      int h0 = int(oh * CONFIG_T::stride_h) - int(CONFIG_T::pad_top);
-      int w0 = int(ow * CONFIG_T::stride_w) - int(CONFIG_T::pad_left);
-      int h1 = h0 + int(CONFIG_T::pool_h), w1 = w0 + int(CONFIG_T::pool_w);
-      if (h0 < 0) h0 = 0;
-      if (w0 < 0) w0 = 0;
-      if (h1 > int(CONFIG_T::in_h)) h1 = int(CONFIG_T::in_h);
-      if (w1 > int(CONFIG_T::in_w)) w1 = int(CONFIG_T::in_w);
-      res_T* out = &res[(oh * CONFIG_T::out_w + ow) * CONFIG_T::n_chan];
-    Channels:
-      for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-        if (CONFIG_T::average) {
-          typename CONFIG_T::accum_t sum = 0;
-          for (int ih = h0; ih < h1; ih++)
-            for (int iw = w0; iw < w1; iw++) sum += data[(unsigned(ih) * CONFIG_T::in_w + unsigned(iw)) * CONFIG_T::n_chan + c];
-          out[c] = sum * inv_count[oh * CONFIG_T::out_w + ow];
-        } else {
-          data_T m = data[(unsigned(h0) * CONFIG_T::in_w + unsigned(w0)) * CONFIG_T::n_chan + c];
-          for (int ih = h0; ih < h1; ih++)
-            for (int iw = w0; iw < w1; iw++) {
-              const data_T v = data[(unsigned(ih) * CONFIG_T::in_w + unsigned(iw)) * CONFIG_T::n_chan + c];
-              if (v > m) m = v;
-            }
-          out[c] = m;
-        }
-      }
-    }
+    for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++)
+      pool2d_pixel<data_T, res_T, CONFIG_T, CONFIG_T::in_h>(
+          data, oh, ow, &res[(oh * CONFIG_T::out_w + ow) * CONFIG_T::n_chan], inv_count);
   }
 }
 

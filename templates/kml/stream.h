@@ -18,6 +18,7 @@
 #include "hls_stream.h"
 #include "kml/common.h"
 #include "kml/conv.h"
+#include "kml/pooling.h"
 
 namespace kml {
 
@@ -139,6 +140,38 @@ inline unsigned window_last(unsigned o, unsigned stride, unsigned span, unsigned
   return unsigned(last);
 }
 
+// Input pixel (ih, iw) into the line buffer (`span` rows of in_w pixels of n_chan values).
+template <class Vin, typename CONFIG_T, unsigned SPAN>
+void line_buffer_store(typename Vin::value_type buf[SPAN * CONFIG_T::in_w * CONFIG_T::n_chan], unsigned ih,
+                       unsigned iw, const Vin& x) {
+#pragma HLS INLINE
+  for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
+#pragma HLS UNROLL
+    buf[((ih % SPAN) * CONFIG_T::in_w + iw) * CONFIG_T::n_chan + c] = x[c];
+  }
+}
+
+// Can output pixel (oh, ow) (oh < out_h) be computed once input pixel (ih, iw) has arrived? Its window
+// (SPAN_H x SPAN_W input pixels) must be complete; at the input's last pixel every remaining one is.
+template <typename CONFIG_T, unsigned SPAN_H, unsigned SPAN_W>
+bool window_ready(unsigned ih, unsigned iw, unsigned oh, unsigned ow) {
+#pragma HLS INLINE
+  const bool last_pixel = ih == CONFIG_T::in_h - 1 && iw == CONFIG_T::in_w - 1;
+  const unsigned lr = window_last(oh, CONFIG_T::stride_h, SPAN_H, CONFIG_T::pad_top, CONFIG_T::in_h);
+  const unsigned lc = window_last(ow, CONFIG_T::stride_w, SPAN_W, CONFIG_T::pad_left, CONFIG_T::in_w);
+  return last_pixel || ih > lr || (ih == lr && iw >= lc);
+}
+
+// Raster order over the output: (oh, ow) -> the next output pixel.
+template <typename CONFIG_T>
+void next_output_pixel(unsigned& oh, unsigned& ow) {
+#pragma HLS INLINE
+  if (++ow == CONFIG_T::out_w) {
+    ow = 0;
+    ++oh;
+  }
+}
+
 // Conv1D/Conv2D (incl. depthwise and grouped): each output pixel is conv.h's conv2d_pixel (the same
 // arithmetic, order and weight layout as conv2d, in the node's strategy: Latency, or Resource on
 // dense_resource.h's kernel) applied to the line buffer, which is `span` rows of in_w pixels (input row ih at
@@ -156,86 +189,42 @@ InRows:
   for (unsigned ih = 0; ih < CONFIG_T::in_h; ih++) {
   InCols:
     for (unsigned iw = 0; iw < CONFIG_T::in_w; iw++) {
-      Vin x = in.read();
-      for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-#pragma HLS UNROLL
-        buf[((ih % span) * CONFIG_T::in_w + iw) * CONFIG_T::n_chan + c] = x[c];
-      }
-      const bool last_pixel = ih == CONFIG_T::in_h - 1 && iw == CONFIG_T::in_w - 1;
+      line_buffer_store<Vin, CONFIG_T, span>(buf, ih, iw, in.read());
     Emit:
-      while (oh < CONFIG_T::out_h) {
-        const unsigned lr = window_last(oh, CONFIG_T::stride_h, span, CONFIG_T::pad_top, CONFIG_T::in_h);
-        const unsigned lc = window_last(ow, CONFIG_T::stride_w, window_geometry<CONFIG_T>::span_w,
-                                        CONFIG_T::pad_left, CONFIG_T::in_w);
-        if (!(last_pixel || ih > lr || (ih == lr && iw >= lc))) break;
+      while (oh < CONFIG_T::out_h &&
+             window_ready<CONFIG_T, span, window_geometry<CONFIG_T>::span_w>(ih, iw, oh, ow)) {
         Vout y;
 #pragma HLS ARRAY_PARTITION variable = y.data complete
         conv2d_pixel<data_T, typename Vout::value_type, CONFIG_T, span>(buf, oh, ow, y.data, weights, biases);
         out.write(y);
-        if (++ow == CONFIG_T::out_w) {
-          ow = 0;
-          ++oh;
-        }
+        next_output_pixel<CONFIG_T>(oh, ow);
       }
     }
   }
 }
 
-// Max/AveragePooling1D/2D with pooling.h's pool2d arithmetic and order.
+// Max/AveragePooling1D/2D: each output pixel is pooling.h's pool2d_pixel (pool2d's arithmetic and order) on the
+// line buffer, `span` = pool_h rows of in_w pixels (input row ih at ih % span).
 template <class Vin, class Vout, typename CONFIG_T>
 void pool2d_stream(hls::stream<Vin>& in, hls::stream<Vout>& out,
                    const typename CONFIG_T::scale_t inv_count[CONFIG_T::out_h * CONFIG_T::out_w]) {
   typedef typename Vin::value_type data_T;
   static const unsigned span = CONFIG_T::pool_h;
-  data_T buf[span][CONFIG_T::in_w][CONFIG_T::n_chan];
-#pragma HLS ARRAY_PARTITION variable = buf complete dim = 3
+  data_T buf[span * CONFIG_T::in_w * CONFIG_T::n_chan];
+#pragma HLS ARRAY_PARTITION variable = buf cyclic factor = CONFIG_T::n_chan
   unsigned oh = 0, ow = 0;
 InRows:
   for (unsigned ih = 0; ih < CONFIG_T::in_h; ih++) {
   InCols:
     for (unsigned iw = 0; iw < CONFIG_T::in_w; iw++) {
-      Vin x = in.read();
-      for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-#pragma HLS UNROLL
-        buf[ih % span][iw][c] = x[c];
-      }
-      const bool last_pixel = ih == CONFIG_T::in_h - 1 && iw == CONFIG_T::in_w - 1;
+      line_buffer_store<Vin, CONFIG_T, span>(buf, ih, iw, in.read());
     Emit:
-      while (oh < CONFIG_T::out_h) {
-        const unsigned lr = window_last(oh, CONFIG_T::stride_h, span, CONFIG_T::pad_top, CONFIG_T::in_h);
-        const unsigned lc = window_last(ow, CONFIG_T::stride_w, CONFIG_T::pool_w, CONFIG_T::pad_left, CONFIG_T::in_w);
-        if (!(last_pixel || ih > lr || (ih == lr && iw >= lc))) break;
-        int h0 = int(oh * CONFIG_T::stride_h) - int(CONFIG_T::pad_top);
-        int w0 = int(ow * CONFIG_T::stride_w) - int(CONFIG_T::pad_left);
-        int h1 = h0 + int(CONFIG_T::pool_h), w1 = w0 + int(CONFIG_T::pool_w);
-        if (h0 < 0) h0 = 0;
-        if (w0 < 0) w0 = 0;
-        if (h1 > int(CONFIG_T::in_h)) h1 = int(CONFIG_T::in_h);
-        if (w1 > int(CONFIG_T::in_w)) w1 = int(CONFIG_T::in_w);
+      while (oh < CONFIG_T::out_h && window_ready<CONFIG_T, span, CONFIG_T::pool_w>(ih, iw, oh, ow)) {
         Vout y;
 #pragma HLS ARRAY_PARTITION variable = y.data complete
-      Channels:
-        for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-          if (CONFIG_T::average) {
-            typename CONFIG_T::accum_t sum = 0;
-            for (int a = h0; a < h1; a++)
-              for (int b = w0; b < w1; b++) sum += buf[unsigned(a) % span][b][c];
-            y[c] = sum * inv_count[oh * CONFIG_T::out_w + ow];
-          } else {
-            data_T m = buf[unsigned(h0) % span][w0][c];
-            for (int a = h0; a < h1; a++)
-              for (int b = w0; b < w1; b++) {
-                const data_T v = buf[unsigned(a) % span][b][c];
-                if (v > m) m = v;
-              }
-            y[c] = m;
-          }
-        }
+        pool2d_pixel<data_T, typename Vout::value_type, CONFIG_T, span>(buf, oh, ow, y.data, inv_count);
         out.write(y);
-        if (++ow == CONFIG_T::out_w) {
-          ow = 0;
-          ++oh;
-        }
+        next_output_pixel<CONFIG_T>(oh, ow);
       }
     }
   }
