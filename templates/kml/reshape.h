@@ -53,13 +53,14 @@ struct resize_config {
   static const unsigned size_h = 1, size_w = 1;  // upsample2d factors
 };
 
-template <class data_T, class res_T, typename CONFIG_T>
-void zero_pad2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
-                res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_chan]) {
+// Each output pixel (oh, ow) is input pixel (MAP::row(oh), MAP::col(ow)), or 0 where that lies outside the input.
+template <class data_T, class res_T, typename CONFIG_T, class MAP>
+void resize2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
+              res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_chan]) {
 #pragma HLS INLINE
   for (unsigned oh = 0; oh < CONFIG_T::out_h; oh++)
     for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++) {
-      const int ih = int(oh) - int(CONFIG_T::top), iw = int(ow) - int(CONFIG_T::left);
+      const int ih = MAP::row(oh), iw = MAP::col(ow);
       const bool inside = ih >= 0 && ih < int(CONFIG_T::in_h) && iw >= 0 && iw < int(CONFIG_T::in_w);
       for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
 #pragma HLS UNROLL
@@ -72,30 +73,41 @@ void zero_pad2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_
     }
 }
 
+template <typename CONFIG_T>
+struct zero_pad_map {  // `top` rows and `left` columns of zeros added before
+  static int row(unsigned oh) { return int(oh) - int(CONFIG_T::top); }
+  static int col(unsigned ow) { return int(ow) - int(CONFIG_T::left); }
+};
+template <typename CONFIG_T>
+struct crop_map {  // `top` rows and `left` columns removed before
+  static int row(unsigned oh) { return int(oh + CONFIG_T::top); }
+  static int col(unsigned ow) { return int(ow + CONFIG_T::left); }
+};
+template <typename CONFIG_T>
+struct upsample_map {  // nearest neighbour, factors size_h x size_w
+  static int row(unsigned oh) { return int(oh / CONFIG_T::size_h); }
+  static int col(unsigned ow) { return int(ow / CONFIG_T::size_w); }
+};
+
+template <class data_T, class res_T, typename CONFIG_T>
+void zero_pad2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
+                res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_chan]) {
+#pragma HLS INLINE
+  resize2d<data_T, res_T, CONFIG_T, zero_pad_map<CONFIG_T> >(data, res);
+}
+
 template <class data_T, class res_T, typename CONFIG_T>
 void crop2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
             res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_chan]) {
 #pragma HLS INLINE
-  for (unsigned oh = 0; oh < CONFIG_T::out_h; oh++)
-    for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++)
-      for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-#pragma HLS UNROLL
-        res[(oh * CONFIG_T::out_w + ow) * CONFIG_T::n_chan + c] =
-            data[((oh + CONFIG_T::top) * CONFIG_T::in_w + ow + CONFIG_T::left) * CONFIG_T::n_chan + c];
-      }
+  resize2d<data_T, res_T, CONFIG_T, crop_map<CONFIG_T> >(data, res);
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
 void upsample2d(const data_T data[CONFIG_T::in_h * CONFIG_T::in_w * CONFIG_T::n_chan],
                 res_T res[CONFIG_T::out_h * CONFIG_T::out_w * CONFIG_T::n_chan]) {
 #pragma HLS INLINE
-  for (unsigned oh = 0; oh < CONFIG_T::out_h; oh++)
-    for (unsigned ow = 0; ow < CONFIG_T::out_w; ow++)
-      for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-#pragma HLS UNROLL
-        res[(oh * CONFIG_T::out_w + ow) * CONFIG_T::n_chan + c] =
-            data[((oh / CONFIG_T::size_h) * CONFIG_T::in_w + ow / CONFIG_T::size_w) * CONFIG_T::n_chan + c];
-      }
+  resize2d<data_T, res_T, CONFIG_T, upsample_map<CONFIG_T> >(data, res);
 }
 
 }  // namespace kml
