@@ -28,7 +28,7 @@ namespace {
 using nlohmann::json;
 using quant::FixedParams;
 
-const json* conf_or_null(const LayerCtx& c, const char* key) {
+const json* conf_or_null(const LayerCtx& c, const std::string& key) {
   const json& cfg = c.config();
   auto it = cfg.find(key);
   if (it == cfg.end() || it->is_null()) return nullptr;
@@ -118,6 +118,18 @@ struct SoftmaxConfs {
   bool enable_iq = false, enable_oq = true, stable = true;
   double input_scaler = 1.0;
 };
+
+// The six quantizer configs of an HGQ2 softmax: "<prefix>iq_conf", "<prefix>exp_iq_conf", ... (null when absent).
+SoftmaxConfs softmax_confs(LayerCtx& c, const std::string& prefix) {
+  SoftmaxConfs s;
+  s.iq = conf_or_null(c, prefix + "iq_conf");
+  s.exp_iq = conf_or_null(c, prefix + "exp_iq_conf");
+  s.exp_oq = conf_or_null(c, prefix + "exp_oq_conf");
+  s.inv_iq = conf_or_null(c, prefix + "inv_iq_conf");
+  s.inv_oq = conf_or_null(c, prefix + "inv_oq_conf");
+  s.oq = conf_or_null(c, prefix + "oq_conf");
+  return s;
+}
 
 std::string q_softmax(LayerCtx& c, std::string x, const std::string& pre, const SoftmaxConfs& s, const std::string& tag) {
   const std::string sfx = tag.empty() ? "" : tag + "_";
@@ -259,13 +271,7 @@ void q_multi_head_attention(LayerCtx& c) {
   // Scores (heads, query position, key position); HGQ2 folds 1/sqrt(key_dim) into the exp table.
   ir::Node& sc = emit_einsum(c, q, k, "thk", "shk", "hts", "scores");
   sc.attr["quantized"] = true;
-  SoftmaxConfs sm;
-  sm.iq = conf_or_null(c, "softmax_iq_conf");
-  sm.exp_iq = conf_or_null(c, "softmax_exp_iq_conf");
-  sm.exp_oq = conf_or_null(c, "softmax_exp_oq_conf");
-  sm.inv_iq = conf_or_null(c, "softmax_inv_iq_conf");
-  sm.inv_oq = conf_or_null(c, "softmax_inv_oq_conf");
-  sm.oq = conf_or_null(c, "softmax_oq_conf");
+  SoftmaxConfs sm = softmax_confs(c, "softmax_");
   sm.enable_iq = false;  // HGQ2 builds the attention softmax with its input quantizer disabled
   sm.enable_oq = true;
   sm.stable = c.get<bool>("stable_softmax", true);
@@ -297,13 +303,7 @@ void q_softmax_layer(LayerCtx& c) {
   const int rank = static_cast<int>(c.in_shape().size()) + 1;
   if (!axes.is_number_integer() || (axes.get<int>() != -1 && axes.get<int>() != rank - 1))
     throw c.error("softmax over axes " + axes.dump() + " is not supported (only the last axis)");
-  SoftmaxConfs s;
-  s.iq = conf_or_null(c, "iq_conf");
-  s.exp_iq = conf_or_null(c, "exp_iq_conf");
-  s.exp_oq = conf_or_null(c, "exp_oq_conf");
-  s.inv_iq = conf_or_null(c, "inv_iq_conf");
-  s.inv_oq = conf_or_null(c, "inv_oq_conf");
-  s.oq = conf_or_null(c, "oq_conf");
+  SoftmaxConfs s = softmax_confs(c, "");
   s.enable_iq = c.get<bool>("enable_iq", false);
   s.enable_oq = c.get<bool>("enable_oq", false);
   s.stable = c.get<bool>("stable", true);
