@@ -112,9 +112,8 @@ inline NodeCode kernel_bias_layer(const NodeNames& nn, ConfigStruct dims, const 
                  .type("weight_t", nn.type("weight"))
                  .type("bias_t", nn.type("bias"))
                  .str();
-  std::string w = "w" + std::to_string(nn.index), b = "b" + std::to_string(nn.index);
-  c.weights.push_back({w, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel"});
-  c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
+  const std::string w = nn.add_array(c, "w", nn.type("weight"), "kernel", "kernel");
+  const std::string b = nn.add_array(c, "b", nn.type("bias"), "bias", "bias");
   c.call = nn.call(fn, {w, b});
   return c;
 }

@@ -50,6 +50,14 @@ struct NodeNames {
   // The usual call of a layer template on the first n_inputs inputs, with more arguments after the output:
   // call("dense", {"w3", "b3"}) is "kml::dense<in_t, layer3_t, config3>(in, layer3_out, w3, b3);".
   std::string call(const std::string& fn, const std::vector<std::string>& args = {}, std::size_t n_inputs = 1) const;
+  // Adds the node's weight tensor `key` to c as the array <prefix><k> of element type `type`, commented
+  // "<Keras name> <what>"; returns the array's name: add_array(c, "w", type("weight"), "kernel", "kernel") is "w3".
+  std::string add_array(NodeCode& c, const std::string& prefix, const std::string& type, const std::string& key,
+                        const std::string& what) const {
+    std::string name = prefix + std::to_string(index);
+    c.weights.push_back({name, type, &node->weights.at(key), node->keras_name + " " + what});
+    return name;
+  }
 };
 
 using OpEmitter = std::function<NodeCode(const NodeNames&, const Config&)>;

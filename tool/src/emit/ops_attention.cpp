@@ -7,7 +7,6 @@
 namespace kml::emit {
 namespace {
 
-std::string var(const char* prefix, const NodeNames& nn) { return prefix + std::to_string(nn.index); }
 
 // The config of both einsum forms: dimensions and the accumulator type.
 ConfigStruct einsum_config(const NodeNames& nn) {
@@ -24,10 +23,9 @@ NodeCode einsum(const NodeNames& nn, const Config&) {
   c.includes = {"kml/einsum.h"};
   c.typedefs.push_back({nn.type("accum"), n.type("accum")});
   c.config = einsum_config(nn).str();
-  std::string ai = var("ia", nn), bi = var("ib", nn), oi = var("io", nn);
-  c.weights.push_back({ai, "unsigned", &n.weights.at("a_index"), n.keras_name + " first operand index"});
-  c.weights.push_back({bi, "unsigned", &n.weights.at("b_index"), n.keras_name + " second operand index"});
-  c.weights.push_back({oi, "unsigned", &n.weights.at("o_index"), n.keras_name + " output index"});
+  const std::string ai = nn.add_array(c, "ia", "unsigned", "a_index", "first operand index");
+  const std::string bi = nn.add_array(c, "ib", "unsigned", "b_index", "second operand index");
+  const std::string oi = nn.add_array(c, "io", "unsigned", "o_index", "output index");
   c.call = nn.call("einsum", {ai, bi, oi}, 2);
   return c;
 }
@@ -38,11 +36,10 @@ NodeCode einsum_dense(const NodeNames& nn, const Config&) {
   c.includes = {"kml/einsum.h"};
   for (const char* r : {"accum", "weight", "bias"}) c.typedefs.push_back({nn.type(r), n.type(r)});
   c.config = einsum_config(nn).type("weight_t", nn.type("weight")).type("bias_t", nn.type("bias")).str();
-  std::string w = var("w", nn), b = var("b", nn), ai = var("ia", nn), oi = var("io", nn);
-  c.weights.push_back({w, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel (canonical order)"});
-  c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias (broadcast)"});
-  c.weights.push_back({ai, "unsigned", &n.weights.at("a_index"), n.keras_name + " input index"});
-  c.weights.push_back({oi, "unsigned", &n.weights.at("o_index"), n.keras_name + " output index"});
+  const std::string w = nn.add_array(c, "w", nn.type("weight"), "kernel", "kernel (canonical order)");
+  const std::string b = nn.add_array(c, "b", nn.type("bias"), "bias", "bias (broadcast)");
+  const std::string ai = nn.add_array(c, "ia", "unsigned", "a_index", "input index");
+  const std::string oi = nn.add_array(c, "io", "unsigned", "o_index", "output index");
   c.call = nn.call("einsum_dense", {w, b, ai, oi});
   return c;
 }
@@ -66,9 +63,8 @@ NodeCode layernorm(const NodeNames& nn, const Config&) {
   c.includes = {"kml/layernorm.h"};
   for (const char* r : {"scale", "bias", "table"}) c.typedefs.push_back({nn.type(r), n.type(r)});
   c.config = norm_config(nn).type("scale_t", nn.type("scale")).type("bias_t", nn.type("bias")).str();
-  std::string s = var("s", nn), b = var("b", nn);
-  c.weights.push_back({s, nn.type("scale"), &n.weights.at("scale"), n.keras_name + " gamma"});
-  c.weights.push_back({b, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " beta"});
+  const std::string s = nn.add_array(c, "s", nn.type("scale"), "scale", "gamma");
+  const std::string b = nn.add_array(c, "b", nn.type("bias"), "bias", "beta");
   c.call = nn.call("layernorm", {s, b});
   return c;
 }
@@ -95,8 +91,7 @@ NodeCode embedding(const NodeNames& nn, const Config&) {
                  .u("n_out", dim)
                  .type("weight_t", nn.type("weight"))
                  .str();
-  std::string w = var("e", nn);
-  c.weights.push_back({w, nn.type("weight"), &n.weights.at("embeddings"), n.keras_name + " embeddings"});
+  const std::string w = nn.add_array(c, "e", nn.type("weight"), "embeddings", "embeddings");
   c.call = nn.call("embedding", {w});
   return c;
 }

@@ -48,8 +48,7 @@ NodeCode pool_like(const NodeNames& nn, const char* fn, const char* base, std::i
                  .type("accum_t", nn.type("accum"))
                  .type("scale_t", nn.type("scale"))
                  .str();
-  std::string inv = "inv" + std::to_string(nn.index);
-  c.weights.push_back({inv, nn.type("scale"), &n.weights.at("inv_count"), n.keras_name + " " + inv_comment});
+  const std::string inv = nn.add_array(c, "inv", nn.type("scale"), "inv_count", inv_comment);
   c.call = nn.call(fn, {inv});
   return c;
 }

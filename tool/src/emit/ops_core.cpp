@@ -29,9 +29,8 @@ NodeCode batchnorm(const NodeNames& nn, const Config&) {
                  .type("scale_t", nn.type("scale"))
                  .type("bias_t", nn.type("bias"))
                  .str();
-  std::string sv = "s" + std::to_string(nn.index), bv = "b" + std::to_string(nn.index);
-  c.weights.push_back({sv, nn.type("scale"), &n.weights.at("scale"), n.keras_name + " scale"});
-  c.weights.push_back({bv, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
+  const std::string sv = nn.add_array(c, "s", nn.type("scale"), "scale", "scale");
+  const std::string bv = nn.add_array(c, "b", nn.type("bias"), "bias", "bias");
   c.call = nn.call("batchnorm", {sv, bv});
   return c;
 }
@@ -115,8 +114,7 @@ NodeCode activation(const NodeNames& nn, const Config&) {
   } else if (fn == "hard_tanh") {
     tmpl = "hard_tanh";
   } else if (fn == "prelu") {
-    std::string a = "a" + std::to_string(nn.index);
-    c.weights.push_back({a, nn.type("param"), &n.weights.at("alpha"), n.keras_name + " alpha"});
+    const std::string a = nn.add_array(c, "a", nn.type("param"), "alpha", "alpha");
     c.config = s.str();
     c.call = nn.call("prelu", {a});
     return c;

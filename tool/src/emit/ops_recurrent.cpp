@@ -46,12 +46,10 @@ NodeCode rnn(const NodeNames& nn, const Config&) {
   for (const char* r : {"accum", "state", "weight", "recurrent_weight", "bias", "table"})
     s.type(std::string(r) + "_t", nn.type(r));
   c.config = s.str();
-  std::string k = "w" + std::to_string(nn.index), rk = "wr" + std::to_string(nn.index),
-              bi = "b" + std::to_string(nn.index), rb = "br" + std::to_string(nn.index);
-  c.weights.push_back({k, nn.type("weight"), &n.weights.at("kernel"), n.keras_name + " kernel"});
-  c.weights.push_back({rk, nn.type("recurrent_weight"), &n.weights.at("recurrent_kernel"), n.keras_name + " recurrent kernel"});
-  c.weights.push_back({bi, nn.type("bias"), &n.weights.at("bias"), n.keras_name + " bias"});
-  c.weights.push_back({rb, nn.type("bias"), &n.weights.at("recurrent_bias"), n.keras_name + " recurrent bias"});
+  const std::string k = nn.add_array(c, "w", nn.type("weight"), "kernel", "kernel");
+  const std::string rk = nn.add_array(c, "wr", nn.type("recurrent_weight"), "recurrent_kernel", "recurrent kernel");
+  const std::string bi = nn.add_array(c, "b", nn.type("bias"), "bias", "bias");
+  const std::string rb = nn.add_array(c, "br", nn.type("bias"), "recurrent_bias", "recurrent bias");
   c.call = nn.call(cell, {k, rk, bi, rb});
   return c;
 }
