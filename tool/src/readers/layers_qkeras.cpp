@@ -127,17 +127,22 @@ void qlinear(LayerCtx& c, const std::string& plain) {
   finish(c, y, k.scale, use_bias ? &b : nullptr);
 }
 
-void qdepthwise(LayerCtx& c, const std::string& plain) {
-  Quantized k = quantize_weight(c, need(c, "depthwise_kernel"), c.config().value("depthwise_quantizer", json()),
-                                "depthwise kernel");
-  if (!k.scale.empty()) throw c.error("depthwise_quantizer with alpha='auto' is not supported (use auto_po2)");
-  std::vector<NamedTensor> ws = {{"depthwise_kernel", k.values}};
+// Depthwise and separable convolutions: the quantized kernels `ws`, plus the quantized bias, into the plain layer
+// (without its activation), then the layer's activation after it.
+void delegate_quantized_conv(LayerCtx& c, const std::string& plain, std::vector<NamedTensor> ws) {
   if (c.get<bool>("use_bias", true))
     ws.push_back({"bias", quantize_weight(c, need(c, "bias"), c.config().value("bias_quantizer", json()), "bias").values});
   json cfg = c.config();
   cfg["activation"] = "linear";
   std::string y = delegate(c, plain, c.inputs, ws, &cfg);
   finish(c, y, {}, nullptr);
+}
+
+void qdepthwise(LayerCtx& c, const std::string& plain) {
+  Quantized k = quantize_weight(c, need(c, "depthwise_kernel"), c.config().value("depthwise_quantizer", json()),
+                                "depthwise kernel");
+  if (!k.scale.empty()) throw c.error("depthwise_quantizer with alpha='auto' is not supported (use auto_po2)");
+  delegate_quantized_conv(c, plain, {{"depthwise_kernel", k.values}});
 }
 
 void qseparable(LayerCtx& c, const std::string& plain) {
@@ -147,13 +152,7 @@ void qseparable(LayerCtx& c, const std::string& plain) {
                                 "pointwise kernel");
   if (!d.scale.empty() || !p.scale.empty())
     throw c.error("separable convolution quantizers with alpha='auto' are not supported (use auto_po2)");
-  std::vector<NamedTensor> ws = {{"depthwise_kernel", d.values}, {"pointwise_kernel", p.values}};
-  if (c.get<bool>("use_bias", true))
-    ws.push_back({"bias", quantize_weight(c, need(c, "bias"), c.config().value("bias_quantizer", json()), "bias").values});
-  json cfg = c.config();
-  cfg["activation"] = "linear";
-  std::string y = delegate(c, plain, c.inputs, ws, &cfg);
-  finish(c, y, {}, nullptr);
+  delegate_quantized_conv(c, plain, {{"depthwise_kernel", d.values}, {"pointwise_kernel", p.values}});
 }
 
 void qactivation(LayerCtx& c) {
