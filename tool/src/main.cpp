@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "convert.h"
+#include "results.h"
 #include "plugin/plugin.h"
 #include "util/error.h"
 #include "version.h"
