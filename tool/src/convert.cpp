@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "emit/emitter.h"
 #include "passes/passes.h"
+#include "project/project.h"
 #include "readers/keras_model.h"
 #include "util/error.h"
 #include "version.h"
@@ -91,11 +92,8 @@ void convert(const ConvertOptions& o) {
   if (o.out_dir.empty()) throw Error("no output directory given (-o DIR)");
   if (!fs::exists(o.model)) throw file_error(o.model, "no such file");
   if (!o.weights.empty() && !fs::exists(o.weights)) throw file_error(o.weights, "no such file");
-  Config cfg;
-  if (!o.config.empty()) {
-    if (!fs::exists(o.config)) throw file_error(o.config, "no such file");
-    cfg = Config::load(o.config);
-  }
+  if (!o.config.empty() && !fs::exists(o.config)) throw file_error(o.config, "no such file");
+  Config cfg = project::load_config(o.config, o.project);
   readers::ReadResult r = readers::read_model(o.model, o.weights);
   auto t_read = clock::now();
   try {
@@ -125,6 +123,7 @@ void convert(const ConvertOptions& o) {
   auto t_passes = clock::now();
   StagingDir stage(o.out_dir);
   emit::write_project(r.graph, cfg, info, stage.path());
+  if (o.project && o.project->standalone) project::write_standalone(stage.path(), *o.project);
   auto t_emit = clock::now();
   stage.commit();
   if (o.timings)

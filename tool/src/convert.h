@@ -4,6 +4,10 @@
 
 namespace kml {
 
+namespace project {
+struct Options;  // --set and --standalone (project/project.h)
+}
+
 struct ConvertOptions {
   std::string model;
   std::string weights;  // for a JSON architecture
@@ -13,6 +17,7 @@ struct ConvertOptions {
   std::string depfile;  // optional Ninja depfile
   bool fuse_batchnorm = true;
   bool timings = false;  // print the time spent in each stage to stderr
+  const project::Options* project = nullptr;  // configuration overrides, standalone project
 };
 
 // file -> IR -> passes -> emitters, written atomically into out_dir. Throws kml::Error.

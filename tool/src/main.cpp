@@ -7,6 +7,7 @@
 #include "convert.h"
 #include "results.h"
 #include "plugin/plugin.h"
+#include "project/project.h"
 #include "util/error.h"
 #include "version.h"
 
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> plugins;
   conv->add_option("--plugin", plugins, "Load a custom-layer plugin (shared library; repeatable, docs/extensions.md)");
   conv->add_flag("--timings", co.timings, "Print the time spent reading, transforming and writing");
+  kml::project::Options po;  // --set, --standalone (tool/src/project)
+  kml::project::add_convert_options(conv, po);
+  co.project = &po;
 
   std::string io, manifest, out, results, reference, trace_dir;
   auto* td = app.add_subcommand("testdata", "Write a reference .io.h5's inputs as testbench input lines");
@@ -46,6 +50,8 @@ int main(int argc, char** argv) {
   rs->add_option("--tolerance", tolerance, "Fail unless every |y - ref| <= T * max(1, |ref|)");
   rs->add_option("--min-argmax", min_argmax, "Fail unless the argmax of output 0 agrees on at least this fraction");
   rs->add_flag("--exact", exact, "Fail unless every output equals the reference (after float32 rounding)");
+  std::string summary;
+  rs->add_option("--summary", summary, "Also write the figures (samples, errors, argmax agreement) as JSON here");
 
   CLI11_PARSE(app, argc, argv);
   try {
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
       kml::write_testdata(io, manifest, out);
     } else if (*rs) {
       kml::ResultsSummary s = kml::write_results(manifest, results, reference, trace_dir, out);
+      if (!summary.empty()) kml::project::write_summary(s, reference, summary);
       std::cout << "kml csim: " << s.samples << " samples -> " << out << "\n";
       if (s.max_abs_error >= 0) {
         std::printf("kml csim: max abs error %.6g, mean abs error %.6g vs %s\n", s.max_abs_error, s.mean_abs_error,
