@@ -330,4 +330,32 @@ std::string vivado_report_version(const fs::path& file) {
   return {};
 }
 
+void write_json_atomically(const fs::path& out, const json& doc) {
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  fs::path tmp = out;
+  tmp += ".tmp";
+  {
+    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
+    if (!os) throw ReportError(tmp.string() + ": cannot write");
+    os << doc.dump(2) << '\n';
+    if (!os.flush()) throw ReportError(tmp.string() + ": write failed");
+  }
+  std::error_code ec;
+  fs::rename(tmp, out, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw ReportError(out.string() + ": cannot rename the temporary report into place");
+  }
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw ReportError(file.string() + ": cannot open (did its <model>_report target run?)");
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw ReportError(file.string() + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
 }  // namespace kml::report

@@ -43,4 +43,8 @@ json summarize_manifest(const std::filesystem::path& file);
 // Tool version embedded in a Vivado text report header ("Tool Version : Vivado v.2023.1 ...").
 std::string vivado_report_version(const std::filesystem::path& file);
 
+// JSON files: read (errors name the file), and written under a temporary name then renamed into place.
+json read_json(const std::filesystem::path& file);
+void write_json_atomically(const std::filesystem::path& out, const json& doc);
+
 }  // namespace kml::report

@@ -5,11 +5,8 @@
 #include <string>
 
 namespace kml::report {
-namespace {
 
-const char* const kResources[] = {"LUT", "FF", "DSP", "BRAM_18K", "URAM"};
-
-std::string fmt(const json& v, int decimals = 3) {
+std::string fmt(const json& v, int decimals) {
   if (v.is_null()) return "-";
   if (v.is_number_integer() || v.is_number_unsigned()) return std::to_string(v.get<long long>());
   if (v.is_number_float()) {
@@ -39,12 +36,15 @@ const json& at(const json& j, std::initializer_list<const char*> path) {
   return *cur;
 }
 
+namespace {
+
 std::string range(const json& lo, const json& hi) {
   if (lo == hi) return fmt(lo);
   return fmt(lo) + " .. " + fmt(hi);
 }
 
-// Prints rows as left-aligned columns separated by two spaces.
+}  // namespace
+
 void print_rows(std::ostream& os, const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
   std::vector<std::size_t> width;
   for (const auto& row : rows) {
@@ -61,8 +61,6 @@ void print_rows(std::ostream& os, const std::vector<std::vector<std::string>>& r
     os << line << '\n';
   }
 }
-
-}  // namespace
 
 void print_model(std::ostream& os, const json& r) {
   const json& cs = at(r, {"csynth"});
@@ -98,6 +96,24 @@ void print_model(std::ostream& os, const json& r) {
                                          fmt(at(co, {"interval", "average"})) + "/" +
                                          fmt(at(co, {"interval", "max"}))});
   }
+  const json& sim = at(r, {"csim"});
+  if (!sim.is_null()) {
+    std::string text = fmt(at(sim, {"samples"})) + " samples";
+    const json& agree = at(sim, {"argmax_agreement"});
+    if (agree.is_number()) text += ", argmax agreement " + percent(agree, json(1.0));
+    const json& err = at(sim, {"max_abs_error"});
+    if (err.is_number()) text += ", max abs error " + fmt(err, 6);
+    info.push_back({"C simulation", text});
+  }
+  const json& steps = at(r, {"steps"});
+  if (steps.is_object())
+    for (const auto& [step, rec] : steps.items()) {
+      std::string text = fmt(at(rec, {"tool"}));
+      if (!at(rec, {"launcher"}).is_null()) text += " via " + fmt(at(rec, {"launcher"}));
+      text += ": queued " + fmt(at(rec, {"queued_s"})) + " s, ran " + fmt(at(rec, {"ran_s"})) + " s";
+      if (at(rec, {"exit_code"}) != json(0)) text += ", FAILED (" + fmt(at(rec, {"exit_code"})) + ")";
+      info.push_back({"step " + step, text});
+    }
   const json& vt = at(r, {"vivado", "timing"});
   if (!vt.is_null())
     info.push_back({"Vivado timing", "WNS " + fmt(at(vt, {"wns_ns"})) + " ns, TNS " + fmt(at(vt, {"tns_ns"})) +
