@@ -7,6 +7,7 @@
 #                                                 # `kml-convert results`: --tolerance T, --min-argmax F, --exact
 #                      [PLUGINS <target|file>...] # custom-layer plugins for kml-convert (docs/extensions.md)
 #                      [TEMPLATE_DIRS <dir>...]   # their HLS headers: on every compile of the generated code
+#                      [SET <key>=<value>...]     # override config settings (kml-convert --set), e.g. reuse_factor=4
 #                      [OUTPUT_DIR <dir>])        # work directory, default ${CMAKE_CURRENT_BINARY_DIR}/<target>
 #
 # Targets (X = <target>):
@@ -19,7 +20,10 @@
 #   X_cosim     C/RTL co-simulation, compared with the C simulation (fails on mismatch)
 #   X_export    IP catalog export              -> <work>/ip/
 #   X_vsynth    Vivado synthesis of the RTL    -> <work>/reports/vivado_{utilization,timing}.rpt
-#   X_report    <work>/report.json + a table (cosim/Vivado numbers included when they are up to date)
+#   X_report    <work>/report.json + a table (cosim/Vivado numbers included when they are up to date);
+#               without a vendor tool, from the reports found in <work>/reports/ and <work>/hls_project/
+#   X_hls_project, X_hls_package   portable HLS project <work>/hls_project/ and <work>/X_hls_project.tar.gz
+#               (KmlHlsProject.cmake)
 #   kml_report_all   summary table over every model of the project
 # With TEST_DATA, a CTest test X_csim runs the C simulation.
 #
@@ -41,6 +45,9 @@ include_guard(GLOBAL)
 cmake_policy(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/KmlVendorTools.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/KmlLaunchers.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/KmlHlsProject.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/KmlScan.cmake")
 
 set(KML_VENDOR_JOBS 2 CACHE STRING "Parallel vendor steps (HLS synthesis, co-simulation, export, Vivado): Ninja pool kml_vendor_jobs")
 set(KML_PART "" CACHE STRING "FPGA part for every kml model's vendor steps (empty: each model config's part)")
@@ -114,9 +121,10 @@ function(_kml_failing_target name reason)
 endfunction()
 
 function(kml_add_fpga_model target model config)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS;SET")
   set(usage "kml_add_fpga_model(<target> <model> <config.toml> [WEIGHTS <w.h5>] [TEST_DATA <f.io.h5>] "
-            "[CSIM_CHECKS <args>...] [PLUGINS <target|file>...] [TEMPLATE_DIRS <dir>...] [OUTPUT_DIR <dir>])")
+            "[CSIM_CHECKS <args>...] [PLUGINS <target|file>...] [TEMPLATE_DIRS <dir>...] [SET <key>=<value>...] "
+            "[OUTPUT_DIR <dir>])")
   string(JOIN "" usage ${usage})
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "kml_add_fpga_model(${target}): unexpected arguments '${arg_UNPARSED_ARGUMENTS}'\n  usage: ${usage}")
@@ -130,7 +138,7 @@ function(kml_add_fpga_model target model config)
   if(NOT target MATCHES "^[A-Za-z_][A-Za-z0-9_.+-]*$")
     message(FATAL_ERROR "kml_add_fpga_model: '${target}' is not usable as a target and file name")
   endif()
-  foreach(suffix "" _generate _tb _csim _synth _cosim _export _vsynth _report)
+  foreach(suffix "" _generate _tb _csim _synth _cosim _export _vsynth _report _hls_project _hls_package)
     if(TARGET ${target}${suffix})
       message(FATAL_ERROR "kml_add_fpga_model(${target}): a target named '${target}${suffix}' already exists")
     endif()
@@ -195,6 +203,7 @@ function(kml_add_fpga_model target model config)
   set(csim_in "${csim_dir}/inputs.dat")
   set(csim_out "${csim_dir}/outputs.dat")
   set(csim_h5 "${work}/csim_results.h5")
+  set(csim_json "${work}/csim_results.json")  # the figures of the C simulation (kml-convert results --summary)
   set(cosim_dir "${work}/cosim")
   set(helpers "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/scripts")
   get_property(templates_dir GLOBAL PROPERTY KML_TEMPLATES_DIR)
@@ -241,6 +250,13 @@ function(kml_add_fpga_model target model config)
   # '|'-separated: the list travels through a build command line.
   list(JOIN extra_template_dirs "|" extra_includes_joined)
   cmake_path(GET model FILENAME model_name)
+  # Configuration overrides (kml_add_fpga_scan varies them per point).
+  foreach(assignment IN LISTS arg_SET)
+    if(NOT assignment MATCHES "^[A-Za-z_][A-Za-z0-9_.]*=")
+      message(FATAL_ERROR "kml_add_fpga_model(${target}): SET expects <key>=<value>, got '${assignment}'")
+    endif()
+    list(APPEND convert_args "--set=${assignment}")
+  endforeach()
   add_custom_command(
     OUTPUT "${manifest}"
     BYPRODUCTS ${generated}
@@ -289,7 +305,7 @@ function(kml_add_fpga_model target model config)
       list(APPEND csim_script_args "-DKML_CHECKS=${checks}")
     endif()
     add_custom_command(
-      OUTPUT "${csim_in}" "${csim_out}" "${csim_h5}"
+      OUTPUT "${csim_in}" "${csim_out}" "${csim_h5}" "${csim_json}"
       COMMAND "${CMAKE_COMMAND}" ${csim_script_args} "-DKML_DIR=${csim_dir}" "-DKML_RESULTS=${csim_h5}"
               -P "${helpers}/KmlCsim.cmake"
       DEPENDS "${manifest}" "${test_data}" ${target}_tb "$<TARGET_FILE:kml::kml-convert>" "${helpers}/KmlCsim.cmake"
@@ -321,10 +337,30 @@ function(kml_add_fpga_model target model config)
   set_property(TARGET kml_report_all APPEND PROPERTY KML_REPORT_FILES "${work}/report.json")
   add_dependencies(kml_report_all ${target}_report)
 
+  # What every report of this model reads besides the vendor reports (KML_REPORT_ARGS: kml_add_fpga_scan
+  # reruns the report of each point with them).
+  set(report_args --manifest "${manifest}" --name "${target}" --steps "${logs_dir}" --optional
+                  --tool "kml=${kml_version}" --tool "cmake=${CMAKE_VERSION}")
+  if(test_data)
+    list(APPEND report_args --csim "${csim_json}")
+  endif()
+
+  # ---- portable HLS project and its archive (KmlHlsProject.cmake)
+  _kml_add_hls_project()
+
   if(NOT flow)
-    foreach(step synth cosim export vsynth report)
+    foreach(step synth cosim export vsynth)
       _kml_failing_target(${target}_${step} no_hls_tool)
     endforeach()
+    # Reports made elsewhere (the portable project run on another machine) and copied back.
+    list(APPEND report_args --search "${reports_dir}" --search "${work}/hls_project")
+    set_target_properties(${target} PROPERTIES KML_REPORT_ARGS "${report_args}")
+    add_custom_target(${target}_report
+      COMMAND kml::kml-report ${report_args} -o "${work}/report.json"
+      BYPRODUCTS "${work}/report.json"
+      COMMENT "kml: report for ${target} (reports in ${reports_dir} or ${work}/hls_project)"
+      VERBATIM)
+    add_dependencies(${target}_report ${target}_generate)
     return()
   endif()
 
@@ -377,6 +413,7 @@ function(kml_add_fpga_model target model config)
   # them into place atomically (temporary name + rename).
   macro(_kml_vendor_step step tool)
     get_filename_component(tool_name "${tool}" NAME)
+    _kml_vendor_launcher(step_launcher "${target}" "${step}")  # KmlLaunchers.cmake
     add_custom_command(
       OUTPUT ${step_outputs}
       COMMAND "${CMAKE_COMMAND}"
@@ -384,6 +421,7 @@ function(kml_add_fpga_model target model config)
               "-DKML_WORK_DIR=${step_cwd}" "-DKML_LOCK=${work}/.vendor.lock" "-DKML_LOG=${logs_dir}/${step}.log"
               "-DKML_MANIFEST=${manifest}"
               "-DKML_ARGS=${step_args}" "-DKML_PRODUCTS=${step_products}" "-DKML_DESTINATIONS=${step_outputs_copy}"
+              "-DKML_LAUNCHER=${step_launcher}"
               -P "${helpers}/KmlVendorStep.cmake"
       DEPENDS ${step_depends} "${helpers}/KmlVendorStep.cmake"
       JOB_POOL kml_vendor_jobs
@@ -468,18 +506,15 @@ function(kml_add_fpga_model target model config)
   endif()
 
   # Report: always re-run (cheap), so the table reflects whatever steps have finished since.
-  add_custom_target(${target}_report
-    COMMAND kml::kml-report
+  list(APPEND report_args
             --csynth "${reports_dir}/csynth.xml"
             --cosim "${reports_dir}/cosim.rpt"
             --vivado-utilization "${reports_dir}/vivado_utilization.rpt"
             --vivado-timing "${reports_dir}/vivado_timing.rpt"
-            --optional
-            --manifest "${manifest}"
-            --name "${target}"
-            --tool "hls.flow=${flow}" --tool "hls.path=${hls_exe}" --tool "vivado.path=${vivado_exe}"
-            --tool "kml=${kml_version}" --tool "cmake=${CMAKE_VERSION}"
-            -o "${work}/report.json"
+            --tool "hls.flow=${flow}" --tool "hls.path=${hls_exe}" --tool "vivado.path=${vivado_exe}")
+  set_target_properties(${target} PROPERTIES KML_REPORT_ARGS "${report_args}")
+  add_custom_target(${target}_report
+    COMMAND kml::kml-report ${report_args} -o "${work}/report.json"
     DEPENDS "${reports_dir}/csynth.xml"
     BYPRODUCTS "${work}/report.json"
     COMMENT "kml: report for ${target}"

@@ -12,7 +12,9 @@ endforeach()
 
 set(inputs "${KML_DIR}/inputs.dat")
 set(outputs "${KML_DIR}/outputs.dat")
-file(REMOVE "${inputs}" "${outputs}" "${KML_RESULTS}")
+string(REGEX REPLACE "\\.h5$" "" summary "${KML_RESULTS}")
+set(summary "${summary}.json")  # csim_results.json: the figures, for kml-report
+file(REMOVE "${inputs}" "${outputs}" "${KML_RESULTS}" "${summary}")
 file(MAKE_DIRECTORY "${KML_DIR}")
 get_filename_component(results_dir "${KML_RESULTS}" DIRECTORY)
 file(MAKE_DIRECTORY "${results_dir}")
@@ -44,4 +46,4 @@ get_filename_component(results_name "${KML_RESULTS}" NAME_WE)
 set(results_tmp "${results_dir}/${results_name}.tmp.h5")
 _kml_csim_run("collecting the results" "${KML_RESULTS}" "${results_tmp}"
   "${KML_CONVERT}" results --manifest "${KML_MANIFEST}" --results "${outputs}" --reference "${KML_TEST_DATA}"
-  -o "${results_tmp}" ${checks})
+  -o "${results_tmp}" --summary "${summary}" ${checks})

@@ -6,6 +6,10 @@
 #   5. copies each product to its destination under a temporary name and renames it into place.
 # -D: KML_MODEL KML_STEP KML_FLOW KML_TOOL KML_ARGS(list) KML_WORK_DIR KML_LOCK KML_LOG KML_MANIFEST
 #     KML_PRODUCTS(list; "@TOP@" is replaced by the manifest's top function) KML_DESTINATIONS(list)
+#     KML_LAUNCHER(list, optional: KML_VENDOR_LAUNCHER[_<STEP>] with @MODEL@/@STEP@ already substituted)
+# With a launcher (srun, kml-batch-wait sbatch ..., ...), the tool runs under it inside a small /bin/sh
+# wrapper that records, in <log>.times, when the tool started and ended where it ran: the step's message
+# and <logs>/<step>.json then tell the time spent queued from the time spent running.
 foreach(var KML_MODEL KML_STEP KML_TOOL KML_WORK_DIR KML_LOCK KML_LOG KML_PRODUCTS KML_DESTINATIONS)
   if("${${var}}" STREQUAL "")
     message(FATAL_ERROR "KmlVendorStep.cmake: ${var} is not set")
@@ -40,9 +44,24 @@ foreach(path IN LISTS KML_DESTINATIONS KML_PRODUCTS)
 endforeach()
 
 get_filename_component(tool_name "${KML_TOOL}" NAME)
+set(command "${KML_TOOL}" ${KML_ARGS})
+set(times "${KML_LOG}.times")
+file(REMOVE "${times}")
+set(via "")
+if(KML_LAUNCHER)
+  list(GET KML_LAUNCHER 0 launcher_exe)
+  get_filename_component(launcher_name "${launcher_exe}" NAME)
+  if(launcher_name STREQUAL "kml-batch-wait" AND KML_LAUNCHER MATCHES ";(sbatch|condor_submit)(;|$)")
+    set(launcher_name "kml-batch-wait ${CMAKE_MATCH_1}")
+  endif()
+  set(via " via ${launcher_name}")
+  # No ';' in the script: it travels in a CMake list.
+  set(timer "date +%s >\"$0\"\n\"$@\"\nrc=$?\ndate +%s >>\"$0\"\nexit $rc")
+  set(command ${KML_LAUNCHER} /bin/sh -c "${timer}" "${times}" ${command})
+endif()
 string(TIMESTAMP started "%s")
 execute_process(
-  COMMAND "${KML_TOOL}" ${KML_ARGS}
+  COMMAND ${command}
   WORKING_DIRECTORY "${KML_WORK_DIR}"
   OUTPUT_FILE "${KML_LOG}.tmp"
   ERROR_FILE "${KML_LOG}.tmp"
@@ -50,6 +69,64 @@ execute_process(
 string(TIMESTAMP finished "%s")
 math(EXPR seconds "${finished} - ${started}")
 file(RENAME "${KML_LOG}.tmp" "${KML_LOG}")
+
+# Queue and run time: with a launcher, from the wrapper's time stamps (taken where the tool ran; the
+# queue time compares them with this host's clock); without one, the tool ran at once.
+set(queued 0)
+set(ran ${seconds})
+set(tool_started true)
+if(KML_LAUNCHER)
+  set(tool_started false)
+  set(queued ${seconds})
+  set(ran 0)
+  if(EXISTS "${times}")
+    file(STRINGS "${times}" stamps REGEX "^[0-9]+$")
+    list(LENGTH stamps n_stamps)
+    if(n_stamps GREATER 0)
+      set(tool_started true)
+      list(GET stamps 0 tool_start)
+      set(tool_end ${finished})
+      if(n_stamps GREATER 1)
+        list(GET stamps 1 tool_end)
+      endif()
+      math(EXPR queued "${tool_start} - ${started}")
+      if(queued LESS 0)  # clocks of the build host and the node differ
+        set(queued 0)
+      endif()
+      math(EXPR ran "${tool_end} - ${tool_start}")
+    endif()
+    file(REMOVE "${times}")
+  endif()
+endif()
+if(KML_LAUNCHER)
+  if(tool_started)
+    set(timing "${seconds} s (queued ${queued} s, ran ${ran} s)")
+  else()
+    set(timing "${seconds} s, without the tool ever starting")
+  endif()
+else()
+  set(timing "${seconds} s")
+endif()
+
+# <logs>/<step>.json: what kml-report puts under "steps" in report.json.
+string(JSON record SET "{}" step "\"${KML_STEP}\"")
+string(JSON record SET "${record}" tool "\"${tool_name}\"")
+if(KML_LAUNCHER)
+  string(JSON record SET "${record}" launcher "\"${launcher_name}\"")
+else()
+  string(JSON record SET "${record}" launcher null)
+endif()
+string(JSON record SET "${record}" exit_code "${rc}")
+if(NOT rc MATCHES "^-?[0-9]+$")  # "Child aborted" and other texts
+  string(JSON record SET "${record}" exit_code "\"${rc}\"")
+endif()
+string(JSON record SET "${record}" queued_s ${queued})
+string(JSON record SET "${record}" ran_s ${ran})
+string(JSON record SET "${record}" total_s ${seconds})
+string(JSON record SET "${record}" finished ${finished})
+get_filename_component(log_base "${KML_LOG}" NAME_WE)
+file(WRITE "${log_dir}/${log_base}.json.tmp" "${record}\n")
+file(RENAME "${log_dir}/${log_base}.json.tmp" "${log_dir}/${log_base}.json")
 
 # The end of the log, for failure messages.
 function(_kml_log_tail out)
@@ -66,7 +143,7 @@ endfunction()
 
 if(NOT rc EQUAL 0)
   _kml_log_tail(tail)
-  message(FATAL_ERROR "${what}: ${tool_name} failed (${rc}) after ${seconds} s\n"
+  message(FATAL_ERROR "${what}: ${tool_name}${via} failed (${rc}) after ${timing}\n"
                       "  log: ${KML_LOG}\n  end of the log:\n    ${tail}\n")
 endif()
 
@@ -105,4 +182,4 @@ foreach(product destination IN ZIP_LISTS KML_PRODUCTS KML_DESTINATIONS)
     file(TOUCH_NOCREATE "${f}")
   endforeach()
 endforeach()
-message("${what}: ${tool_name} finished in ${seconds} s (log: ${KML_LOG})")
+message("${what}: ${tool_name}${via} finished in ${timing} (log: ${KML_LOG})")
