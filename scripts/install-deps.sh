@@ -3,6 +3,9 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config libhdf5-dev nlohmann-json3-dev libtomlplusplus-dev catch2 libzip-dev
       libcli11-dev libpugixml-dev hdf5-tools)
+# Synthesis anywhere (#14): a one-node Slurm cluster in the tests, headless Chromium and libpng for the scan
+# page's screenshot check, tclsh for the stand-in vendor tools.
+pkgs+=(slurmctld slurmd slurm-client munge chromium libpng-dev tcl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,10 +18,11 @@ step "moved to $KML_PREFIX"
 
 config=$(find "$KML_PREFIX" -name kmlConfig.cmake -print -quit)
 [[ -n "$config" ]] || fail "no kmlConfig.cmake in the prefix"
-for f in kmlConfigVersion.cmake kmlTargets.cmake kml.cmake KmlVendorTools.cmake scripts/KmlVendorStep.cmake; do
+for f in kmlConfigVersion.cmake kmlTargets.cmake kml.cmake KmlVendorTools.cmake KmlLaunchers.cmake KmlHlsProject.cmake \
+         KmlScan.cmake scripts/KmlVendorStep.cmake; do
   [[ -f "$(dirname "$config")/$f" ]] || fail "$f is not installed next to kmlConfig.cmake"
 done
-for exe in kml-convert kml-report; do
+for exe in kml-convert kml-report kml-batch-wait; do
   [[ -x "$KML_PREFIX/bin/$exe" ]] || fail "bin/$exe is not installed"
 done
 [[ -n "$(find "$KML_PREFIX" -path '*templates/kml/*.h' -print -quit)" ]] || fail "the HLS templates are not installed"

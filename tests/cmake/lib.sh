@@ -135,3 +135,22 @@ install_stubs() {
   fi
   STUB_BIN=$hls
 }
+
+# use_stubs <root> <layout>: the stand-in tools of install_stubs on PATH, their log ($KML_STUB_LOG, empty)
+# and data set up.
+use_stubs() {
+  install_stubs "$1" "$2"
+  PATH="$STUB_BIN:$PATH"
+  export KML_STUB_LOG="$KML_TEST_WORK/stub.log" KML_STUB_DATA="$KML_TEST_DIR/data"
+  KML_STUB_VENDOR_INCLUDE=$(vendor_include "$KML_PREFIX")
+  export KML_STUB_VENDOR_INCLUDE
+  : >"$KML_STUB_LOG"
+}
+
+# scan_project <dir>: the scan consumer (projects/scan) with the jet tagger's model, config and test data.
+scan_project() {
+  cp -r "$KML_TEST_DIR/projects/scan" "$1"
+  mkdir -p "$1/models"
+  local f
+  for f in dense_jet.keras dense_jet.io.h5 jet.toml; do cp "$KML_SOURCE_DIR/examples/jet_tagger/$f" "$1/models/"; done
+}
