@@ -136,11 +136,12 @@ export KML_STUB_SLEEP=60
 interrupt "kml-batch-wait sbatch"
 
 step "a launcher for one step only; srun without --quit-on-interrupt is warned about"
-configure "$src" "$w/build-warn" -DCMAKE_PREFIX_PATH="$KML_PREFIX" "-DKML_VENDOR_LAUNCHER_SYNTH=srun;--ntasks=1"
+configure "$KML_SOURCE_DIR/examples/jet_tagger" "$w/build-warn" -DCMAKE_PREFIX_PATH="$KML_PREFIX" \
+  "-DKML_VENDOR_LAUNCHER_SYNTH=srun;--ntasks=1"
 contains "$w/build-warn.configure.log" "KML_VENDOR_LAUNCHER_SYNTH runs srun without --quit-on-interrupt"
 [[ $(count "$w/build-warn.configure.log" "without --quit-on-interrupt") -eq 1 ]] || fail "warned more than once"
-[[ $(grep -c -- "-DKML_STEP=synth .*-DKML_LAUNCHER=srun;--ntasks=1" "$w/build-warn/build.ninja") -eq 6 ]] ||
-  fail "the six syntheses should run under srun"
+grep -q -- "-DKML_STEP=synth .*-DKML_LAUNCHER=srun;--ntasks=1" "$w/build-warn/build.ninja" ||
+  fail "the synthesis should run under srun"
 grep -- "-DKML_STEP=export " "$w/build-warn/build.ninja" | grep -q -- "-DKML_LAUNCHER=srun" &&
   fail "KML_VENDOR_LAUNCHER_SYNTH wraps the export step too"
 step "ok"
