@@ -19,8 +19,8 @@
 #include <sstream>
 
 #include "config/config.h"
-#include "convert.h"
 #include "project/project.h"
+#include "results.h"
 #include "util/error.h"
 
 namespace kml::project {
