@@ -6,6 +6,8 @@ pkgs=(cmake ninja-build g++ pkg-config libhdf5-dev nlohmann-json3-dev libtomlplu
 # Synthesis anywhere (#14): a one-node Slurm cluster in the tests, headless Chromium and libpng for the scan
 # page's screenshot check, tclsh for the stand-in vendor tools.
 pkgs+=(slurmctld slurmd slurm-client munge chromium libpng-dev tcl)
+# kml-convert config --from-hls4ml (#17): yaml-cpp.
+pkgs+=(libyaml-cpp-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

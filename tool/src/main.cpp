@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "config/hls4ml.h"
+#include "config_skeleton.h"
 #include "convert.h"
 #include "results.h"
 #include "plugin/plugin.h"
@@ -33,6 +35,19 @@ int main(int argc, char** argv) {
   kml::project::add_convert_options(conv, po);
   co.project = &po;
 
+  kml::SkeletonOptions so;
+  std::string from_hls4ml, config_out;
+  bool config_no_fuse = false;
+  auto* cf = app.add_subcommand("config", "Print a model's complete configuration as TOML, or translate an hls4ml one");
+  cf->add_option("model", so.model, "Model file (as for convert): print every node with its resolved settings");
+  cf->add_option("-w,--weights", so.weights, "Weights .h5 for a .json architecture");
+  cf->add_option("-c,--config", so.config, "A TOML configuration to resolve in (default: kml's defaults)");
+  cf->add_option("--granularity", so.granularity, "model | type | name (default name: one table per node)")
+      ->check(CLI::IsMember({"model", "type", "name"}));
+  cf->add_flag("--no-fuse-batchnorm", config_no_fuse, "Keep BatchNormalization layers separate (as convert)");
+  cf->add_option("--from-hls4ml", from_hls4ml, "Translate an hls4ml configuration (.yml/.yaml or .json) instead");
+  cf->add_option("-o,--output", config_out, "Write the TOML to this file (default: standard output)");
+
   std::string io, manifest, out, results, reference, trace_dir;
   auto* td = app.add_subcommand("testdata", "Write a reference .io.h5's inputs as testbench input lines");
   td->add_option("io_h5", io, "Reference file with x0, x1, ... datasets")->required();
@@ -59,6 +74,23 @@ int main(int argc, char** argv) {
       co.fuse_batchnorm = !no_fuse;
       for (const auto& p : plugins) kml::plugin::load(p);
       kml::convert(co);
+    } else if (*cf) {
+      std::string text;
+      if (!from_hls4ml.empty()) {
+        if (!so.model.empty()) throw kml::Error("config: give a MODEL or --from-hls4ml, not both");
+        kml::Hls4mlImport imp = kml::import_hls4ml(from_hls4ml);
+        for (const auto& u : imp.unmapped) std::cerr << "kml-convert: warning: " << from_hls4ml << ": " << u << "\n";
+        text = imp.toml;
+      } else {
+        if (so.model.empty()) throw kml::Error("config: give a MODEL file or --from-hls4ml CONFIG");
+        so.fuse_batchnorm = !config_no_fuse;
+        text = kml::config_skeleton(so);
+      }
+      if (config_out.empty()) {
+        std::cout << text;
+      } else {
+        kml::write_config_file(config_out, text);
+      }
     } else if (*td) {
       kml::write_testdata(io, manifest, out);
     } else if (*rs) {

@@ -12,8 +12,7 @@ namespace kml {
 namespace {
 
 const std::set<std::string>& roles() {
-  static const std::set<std::string> r = {"result", "accum",    "weight",    "bias", "table", "exp_table",
-                                          "inv_table", "scale", "param", "state", "recurrent_weight"};
+  static const std::set<std::string> r(precision_roles().begin(), precision_roles().end());
   return r;
 }
 
@@ -83,6 +82,9 @@ struct Parser {
         s.implementation = im;
       } else if (key == "fifo_depth") {
         s.fifo_depth = positive_int(v, full);
+      } else if (key == "fuse_batchnorm") {
+        if (!v.is_boolean()) throw err(v, "'" + full + "' must be true or false");
+        s.fuse_batchnorm = v.value<bool>().value();
       } else if (key == "max_precision") {
         Precision mp = prec(v, full);
         if (mp.kind != Precision::Kind::Fixed) throw err(v, "'" + full + "' must be a fixed-point type (ap_fixed<W,I>)");
@@ -96,6 +98,16 @@ struct Parser {
 };
 
 }  // namespace
+
+const std::vector<std::string>& precision_roles() {
+  static const std::vector<std::string> r = {"result", "accum", "weight",    "bias",      "scale", "param",
+                                             "state",  "recurrent_weight", "table", "exp_table", "inv_table"};
+  return r;
+}
+
+bool catch_all_covers(const std::string& role) {
+  return role != "table" && role != "exp_table" && role != "inv_table";
+}
 
 Config Config::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -128,10 +140,11 @@ Config Config::parse(const std::string& text, const std::string& label) {
           throw p.err(*n, "'model.io_type' must be \"io_parallel\" or \"io_stream\"");
       }
       if (auto n = m.get("part")) c.part = p.str(*n, "model.part");
-      if (auto n = m.get("backend")) {
-        c.backend = p.str(*n, "model.backend");
-        if (c.backend != "vitis" && c.backend != "vivado") throw p.err(*n, "'model.backend' must be \"vitis\" or \"vivado\"");
-      }
+      // The HLS flow is a property of the build, not of a model: one key that chose nothing is refused.
+      if (auto n = m.get("backend"))
+        throw p.err(*n, "'model.backend' is not a model setting: the HLS flow (Vitis or Vivado HLS) is chosen "
+                        "for the whole build with the CMake cache variable KML_HLS_TOOL (vitis_hls, vitis, vivado_hls; "
+                        "cmake/README.md)");
       for (const char* ck : {"clock_period", "clock_uncertainty"}) {
         if (auto n = m.get(ck)) {
           auto d = n->value<double>();
@@ -167,7 +180,7 @@ Precision Config::precision(const std::vector<std::string>& roles, const std::ve
       auto it = s.precision.find(role);
       if (it != s.precision.end()) return it->second;
     }
-    if (s.precision_all) return s.precision_all;
+    if (s.precision_all && !roles.empty() && catch_all_covers(roles.front())) return s.precision_all;
     return std::nullopt;
   };
   for (const auto& n : names) {

@@ -213,7 +213,6 @@ nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo
   m["clock_period"] = cfg.clock_period;
   m["clock_uncertainty"] = cfg.clock_uncertainty;
   m["io_type"] = cfg.io_type;
-  m["backend"] = cfg.backend;
   auto endpoints = [&](const std::vector<std::string>& names) {
     json a = json::array();
     for (const auto& nm : names) {

@@ -45,7 +45,14 @@ void remove_identities(ir::Graph& g) {
   for (const auto& d : drop) g.bypass(d);
 }
 
-void fuse_batchnorm(ir::Graph& g) {
+std::vector<std::string> config_names(const ir::Node& n) {
+  std::vector<std::string> names = {n.name};
+  if (n.keras_name != n.name) names.push_back(n.keras_name);
+  if (n.attr.contains("fused_batchnorm")) names.push_back(n.attr["fused_batchnorm"].get<std::string>());
+  return names;
+}
+
+void fuse_batchnorm(ir::Graph& g, const Config& cfg) {
   std::vector<std::string> bns;
   for (auto& n : g.nodes())
     if (n->op == "batchnorm") bns.push_back(n->name);
@@ -53,8 +60,20 @@ void fuse_batchnorm(ir::Graph& g) {
     ir::Node& bn = g.at(bn_name);
     ir::Node& src = g.at(bn.inputs[0]);
     if (src.op != "dense" && src.op != "conv" && src.op != "conv_transpose") continue;
+    // `fuse_batchnorm` of the BatchNormalization layer, else of the layer it follows; unset, fuse unless the
+    // user gave that layer's own output type (hls4ml's rule: fusing would put that type on the BN's output).
+    std::vector<std::string> names = config_names(bn), types = {bn.keras_class, src.keras_class};
+    for (const auto& nm : config_names(src)) names.push_back(nm);
+    std::optional<bool> want = cfg.lookup(&LayerSettings::fuse_batchnorm, names, types);
+    if (want && !*want) continue;
+    if (!want && user_set(cfg, src, "result")) continue;
     if (g.consumers(src.name).size() != 1) continue;
-    if (src.attr.value("quantized", false)) continue;  // keep quantized weights on their grid
+    if (src.attr.value("quantized", false)) {  // keep quantized weights on their grid
+      if (want)
+        std::cerr << "kml-convert: warning: " << cfg.file << ": fuse_batchnorm = true: '" << bn.keras_name
+                  << "' stays separate, the weights of '" << src.keras_name << "' are quantized\n";
+      continue;
+    }
     bool is_output = false;
     for (const auto& o : g.outputs) is_output |= o == src.name;
     if (is_output) continue;
@@ -129,9 +148,7 @@ void apply_config(ir::Graph& g, const Config& cfg) {
   std::set<std::string> used_names, used_types;
   for (auto& np : g.nodes()) {
     ir::Node& n = *np;
-    std::vector<std::string> names = {n.name};
-    if (n.keras_name != n.name) names.push_back(n.keras_name);
-    if (n.attr.contains("fused_batchnorm")) names.push_back(n.attr["fused_batchnorm"].get<std::string>());
+    std::vector<std::string> names = config_names(n);
     std::vector<std::string> types = {n.keras_class};
     for (auto& x : names) used_names.insert(x);
     used_types.insert(n.keras_class);
@@ -176,7 +193,7 @@ void run_passes(ir::Graph& g, const Config& cfg, const Options& opt) {
   remove_identities(g);
   channels_last(g);
   split_activations(g);
-  if (opt.fuse_batchnorm) fuse_batchnorm(g);
+  if (opt.fuse_batchnorm) fuse_batchnorm(g, cfg);
   g.sort();
   apply_config(g, cfg);
   quantizer_precisions(g, cfg);  // quantized models: types from the quantizers (passes/quantizers.cpp)

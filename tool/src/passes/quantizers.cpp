@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "passes/passes.h"
 #include "passes/quantizers_attention.h"
 #include "quant/fixed.h"
 #include "util/error.h"
@@ -24,24 +25,6 @@ const double kInf = std::numeric_limits<double>::infinity();
 const int kMaxWeightFrac = 32;
 // Fractional bits a model input keeps beyond its quantizer's: every float32 near a rounding tie is exact.
 const int kInputExtraFrac = 24;
-
-std::vector<std::string> config_names(const ir::Node& n) {
-  std::vector<std::string> names = {n.name};
-  if (n.keras_name != n.name) names.push_back(n.keras_name);
-  if (n.attr.contains("fused_batchnorm")) names.push_back(n.attr["fused_batchnorm"].get<std::string>());
-  return names;
-}
-
-// Did the user configure this role for this node by name or by layer type?
-bool user_set(const Config& cfg, const ir::Node& n, const std::string& role) {
-  auto has = [&](const LayerSettings& s) { return s.precision_all.has_value() || s.precision.count(role); };
-  for (const auto& nm : config_names(n)) {
-    auto it = cfg.by_name.find(nm);
-    if (it != cfg.by_name.end() && has(it->second)) return true;
-  }
-  auto it = cfg.by_type.find(n.keras_class);
-  return it != cfg.by_type.end() && has(it->second);
-}
 
 void set_type(const Config& cfg, ir::Node& n, const std::string& role, const Precision& p) {
   if (!user_set(cfg, n, role)) n.types[role] = p;
@@ -588,20 +571,40 @@ class Deriver {
 
 }  // namespace
 
+bool user_set(const Config& cfg, const ir::Node& n, const std::string& role) {
+  auto has = [&](const LayerSettings& s) {
+    return (s.precision_all.has_value() && catch_all_covers(role)) || s.precision.count(role);
+  };
+  for (const auto& nm : config_names(n)) {
+    auto it = cfg.by_name.find(nm);
+    if (it != cfg.by_name.end() && has(it->second)) return true;
+  }
+  auto it = cfg.by_type.find(n.keras_class);
+  return it != cfg.by_type.end() && has(it->second);
+}
+
 bool is_quantized(const ir::Graph& g) {
   for (const auto& n : g.nodes())
     if (n->op == "quantize" || n->op == "lut" || n->op == "step" || n->attr.value("quantized", false)) return true;
   return false;
 }
 
+namespace {
+
+// A model-wide float precision asks for float emulation: no derivation, helper types follow.
+bool model_is_float(const Config& cfg) {
+  const LayerSettings& s = cfg.model;
+  if (s.precision.count("result")) return s.precision.at("result").is_float();
+  return s.precision_all.has_value() && s.precision_all->is_float();
+}
+
+}  // namespace
+
+bool derives_types(const ir::Graph& g, const Config& cfg) { return is_quantized(g) && !model_is_float(cfg); }
+
 void quantizer_precisions(ir::Graph& g, const Config& cfg) {
   if (!is_quantized(g)) return;
-  // A model-wide float precision asks for float emulation: no derivation, helper types follow.
-  auto is_float = [](const LayerSettings& s) {
-    if (s.precision.count("result")) return s.precision.at("result").is_float();
-    return s.precision_all.has_value() && s.precision_all->is_float();
-  };
-  if (is_float(cfg.model)) {
+  if (model_is_float(cfg)) {
     for (auto& n : g.nodes())
       if (n->op == "quantize" || n->op == "lut" || n->op == "step")
         for (const char* role : {"q_scaled", "q_round", "q_int", "q_frac", "q_scale", "q_unscale", "q_bound", "q_inv", "q_index", "q_table", "q_cmp"})

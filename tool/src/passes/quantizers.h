@@ -14,6 +14,11 @@ namespace kml::passes {
 // Does the graph hold quantization information (quantize/lut/step nodes or quantized layers)?
 bool is_quantized(const ir::Graph& g);
 
+// Does quantizer_precisions() derive this graph's types (quantized, and no model-wide float precision)?
+bool derives_types(const ir::Graph& g, const Config& cfg);
+// Did the user configure this role for this node by name or by layer type? (Such types are never derived.)
+bool user_set(const Config& cfg, const ir::Node& n, const std::string& role);
+
 void quantizer_precisions(ir::Graph& g, const Config& cfg);
 
 }  // namespace kml::passes
