@@ -8,6 +8,8 @@ pkgs=(cmake ninja-build g++ pkg-config libhdf5-dev nlohmann-json3-dev libtomlplu
 pkgs+=(slurmctld slurmd slurm-client munge chromium libpng-dev tcl)
 # kml-convert config --from-hls4ml (#17): yaml-cpp.
 pkgs+=(libyaml-cpp-dev)
+# kml's generated test models (tests/models/make_models.py, #17): numpy and h5py.
+pkgs+=(python3-numpy python3-h5py)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -365,3 +365,81 @@ TEST_CASE("config --from-hls4ml: bad files are one error naming the file", "[con
   CHECK(r.unmapped[0].find("unknown type 'ap_fixd'") != std::string::npos);
   CHECK(r.unmapped[1].find("HLSConfig.Model.ReuseFactor: a reuse factor must be a positive integer") == 0);
 }
+
+// ---- The first quantized layer gets its quantizer's types (tests/models/make_models.py: every QKeras layer kind
+// as the first layer of a model, reading the unquantized model input; weights spanning quantized_bits(6,0)'s grid).
+namespace {
+
+// The typedefs of one node in defines.h: the block after its comment line "// <node> (<Class> '<name>')".
+std::map<std::string, std::string> typedefs_of(const std::string& defines, const std::string& node) {
+  std::map<std::string, std::string> t;
+  std::size_t at = defines.find("// " + node + " (");
+  if (at == std::string::npos) return t;
+  std::size_t end = defines.find("\n\n", at);
+  std::istringstream block(defines.substr(at, end == std::string::npos ? std::string::npos : end - at));
+  std::string line;
+  while (std::getline(block, line)) {
+    if (line.rfind("typedef ", 0) != 0) continue;
+    std::size_t sp = line.rfind(' ');
+    std::string type = line.substr(8, sp - 8), name = line.substr(sp + 1);
+    name = name.substr(0, name.size() - 1);  // ';'
+    if (name.size() > 2 && name.compare(name.size() - 2, 2, "_t") == 0) name.resize(name.size() - 2);
+    while (!name.empty() && std::isdigit(static_cast<unsigned char>(name.back()))) name.pop_back();  // weight2 -> weight
+    t[name] = type;
+  }
+  return t;
+}
+
+std::string model_file(const std::string& f) { return std::string(KML_TEST_MODELS) + "/" + f; }
+
+}  // namespace
+
+TEST_CASE("the first quantized layer of a model gets its quantizer's types", "[models][quant][types]") {
+  const std::string q6 = "ap_fixed<6,1>";  // quantized_bits(6, 0): signed, 5 fractional bits
+  struct Case {
+    const char* model;
+    const char* node;
+    std::vector<std::string> roles;
+  };
+  const Case cases[] = {
+      {"qfirst_dense", "fc1", {"weight", "bias"}},
+      {"qfirst_conv1d", "conv1", {"weight", "bias"}},
+      {"qfirst_conv2d", "conv1", {"weight", "bias"}},
+      {"qfirst_dwconv2d", "dw1", {"weight", "bias"}},
+      {"qfirst_sepconv1d", "sep1_depthwise", {"weight"}},  // the depthwise half has no bias
+      {"qfirst_sepconv1d", "sep1", {"weight", "bias"}},
+      {"qfirst_sepconv2d", "sep1_depthwise", {"weight"}},
+      {"qfirst_sepconv2d", "sep1", {"weight", "bias"}},
+      {"qfirst_simplernn", "rnn1", {"weight", "recurrent_weight", "bias"}},
+      {"qfirst_lstm", "rnn1", {"weight", "recurrent_weight", "bias"}},
+      {"qfirst_gru", "rnn1", {"weight", "recurrent_weight", "bias"}},
+  };
+  int k = 0;
+  for (const auto& c : cases) {
+    INFO(c.model << ", layer " << c.node);
+    kml::ConvertOptions o;
+    o.model = model_file(std::string(c.model) + ".json");
+    o.weights = model_file(std::string(c.model) + "_weights.h5");
+    o.out_dir = tmp("qfirst" + std::to_string(k++)).string() + "/p";
+    o.name = "model";
+    kml::convert(o);
+    auto t = typedefs_of(slurp(fs::path(o.out_dir) / "firmware/defines.h"), c.node);
+    REQUIRE_FALSE(t.empty());
+    for (const auto& role : c.roles) {
+      INFO("role " << role);
+      CHECK(t[role] == q6);
+    }
+    // The manifest says the same.
+    for (const auto& l : manifest(o.out_dir).at("layers"))
+      if (l.at("name") == c.node)
+        for (const auto& role : c.roles) CHECK(l.at("precision").at(role) == q6);
+  }
+  // QBatchNormalization: its scale gamma / sqrt(variance + epsilon) lies on no quantizer's grid: the configured type.
+  kml::ConvertOptions o;
+  o.model = model_file("qfirst_bn.json");
+  o.weights = model_file("qfirst_bn_weights.h5");
+  o.out_dir = tmp("qfirst_bn").string() + "/p";
+  o.name = "model";
+  kml::convert(o);
+  CHECK(typedefs_of(slurp(fs::path(o.out_dir) / "firmware/defines.h"), "bn1")["scale"] == "ap_fixed<16,6>");
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <map>
 
@@ -144,6 +145,7 @@ class Deriver {
       } else if (n.op == "transpose" || n.op == "flatten" || n.op == "repeat") r = permuted(n);
       else if (n.op == "pool" || n.op == "global_pool") r = pool(n);
       else if (n.op == "merge") r = merge(n);
+      else if (n.op == "rnn") rnn_weight_types(n);
       else if (n.op == "concatenate" || n.op == "zero_padding" || n.op == "cropping" || n.op == "upsampling") r = union_of(n);
       else einsum_range(n, hooks_, r);  // einsum, einsum_dense, max_sub (quantizers_attention.cpp)
       if (r.known && r.size() != ir::shape_size(n.shape)) r = Range{};
@@ -339,6 +341,19 @@ class Deriver {
     return it == n.weights.end() || frac_of(it->second.data) <= kMaxWeightFrac;
   }
 
+  // A quantized layer whose input range is unknown (it reads an unquantized model input, e.g. the first QDense of
+  // a QKeras model): its accumulator and result keep their configured types, but the declared weight types (which
+  // size the multipliers) still follow the quantizers: the narrowest types holding the quantized values.
+  // `pairs`: {weight name, role}.
+  void quantized_weight_types(ir::Node& n, std::initializer_list<std::pair<const char*, const char*>> pairs) {
+    if (!n.attr.value("quantized", false) || n.types.at("result").is_float()) return;
+    for (const auto& [w, role] : pairs) {
+      auto it = n.weights.find(w);
+      if (it == n.weights.end() || it->second.data.empty() || !weights_on_grid(n, w) || !n.types.count(role)) continue;
+      set_type(cfg_, n, role, precision_for_values(it->second.data));
+    }
+  }
+
   // Shared by dense / conv: given per-output-term intervals, set weight / bias / accum / result types.
   void linear_types(ir::Node& n, const Range& in, const std::vector<double>& accum_lo, const std::vector<double>& accum_hi) {
     const ir::Tensor& k = n.weights.at("kernel");
@@ -354,8 +369,24 @@ class Deriver {
     set_type(cfg_, n, "accum", precision_for(lo, hi, std::max(in.frac + fw, fb)));
   }
 
+  // Recurrent layers: the recurrence is not range-analysed, so the weight types only; the GRU's recurrent bias
+  // shares the bias type.
+  void rnn_weight_types(ir::Node& n) {
+    quantized_weight_types(n, {{"kernel", "weight"}, {"recurrent_kernel", "recurrent_weight"}});
+    if (!n.attr.value("quantized", false) || n.types.at("result").is_float() || !n.types.count("bias")) return;
+    std::vector<double> v;
+    for (const char* w : {"bias", "recurrent_bias"}) {
+      auto it = n.weights.find(w);
+      if (it == n.weights.end()) continue;
+      if (!weights_on_grid(n, w)) return;
+      v.insert(v.end(), it->second.data.begin(), it->second.data.end());
+    }
+    if (!v.empty()) set_type(cfg_, n, "bias", precision_for_values(v));
+  }
+
   Range dense(ir::Node& n) {
     Range in = range(n.inputs[0]);
+    if (!in.known) quantized_weight_types(n, {{"kernel", "weight"}, {"bias", "bias"}});
     if (!in.known || !weights_on_grid(n, "kernel") || !weights_on_grid(n, "bias")) return Range{};
     if (n.types.at("result").is_float()) return Range{};
     const ir::Tensor& k = n.weights.at("kernel");
@@ -391,6 +422,7 @@ class Deriver {
 
   Range conv(ir::Node& n) {
     Range in = range(n.inputs[0]);
+    if (!in.known) quantized_weight_types(n, {{"kernel", "weight"}, {"bias", "bias"}});
     if (!in.known || !weights_on_grid(n, "kernel") || !weights_on_grid(n, "bias")) return Range{};
     if (n.types.at("result").is_float() || n.attr.value("channels_first", false)) return Range{};
     const ir::Tensor& k = n.weights.at("kernel");
@@ -439,6 +471,7 @@ class Deriver {
 
   Range batchnorm(ir::Node& n) {
     Range in = range(n.inputs[0]);
+    if (!in.known) quantized_weight_types(n, {{"scale", "scale"}, {"bias", "bias"}});
     if (!in.known || !weights_on_grid(n, "scale") || !weights_on_grid(n, "bias")) return Range{};
     if (n.types.at("result").is_float()) return Range{};
     const ir::Tensor& s = n.weights.at("scale");

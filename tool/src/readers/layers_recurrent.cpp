@@ -90,7 +90,9 @@ CellWeights by_index(const LayerCtx& c, std::size_t first, bool use_bias) {
 }
 
 void recurrent(LayerCtx& c) {
-  rnn_node(c, c.cls, c.config(), by_index(c, 0, c.get<bool>("use_bias", true)), c.inputs[0], "", false);
+  // QKeras' QSimpleRNN / QLSTM / QGRU come here through their plain class with quantized weights.
+  const std::string cls = c.cls.size() > 1 && c.cls[0] == 'Q' ? c.cls.substr(1) : c.cls;
+  rnn_node(c, cls, c.config(), by_index(c, 0, c.get<bool>("use_bias", true)), c.inputs[0], "", false);
 }
 
 // Keras 3: "forward_layer/cell/vars/0"; Keras 2 layout: "<name>/forward_lstm/lstm_cell/kernel".

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Writes kml's generated test models (Keras 2 JSON architecture + HDF5 weights, as QKeras / tf.keras save them)
+and their references (NAME.io.h5: x0 inputs, y0 outputs) computed here with numpy from the written weights and
+Keras' / QKeras' documented math. Run by tests/CMakeLists.txt at configure time:
+
+    make_models.py OUTDIR
+
+Needs numpy and h5py (Debian: python3-numpy python3-h5py). Deterministic (fixed seeds).
+"""
+import json
+import os
+import sys
+
+import h5py
+import numpy as np
+
+OUT = sys.argv[1]
+os.makedirs(OUT, exist_ok=True)
+
+
+# ---- QKeras math (qkeras/quantizers.py; round half to even)
+def quantized_bits(bits, integer, keep_negative=True, alpha=1):
+    return {"class_name": "quantized_bits",
+            "config": {"bits": bits, "integer": integer, "symmetric": 0, "alpha": alpha,
+                       "keep_negative": keep_negative, "use_stochastic_rounding": False, "qnoise_factor": 1.0}}
+
+
+def q_bits(x, bits, integer, keep_negative=True):
+    m = 2.0 ** (bits - (1 if keep_negative else 0))
+    mi = 2.0 ** integer
+    lo = -m if keep_negative else 0.0
+    return mi * np.clip(np.round(x * m / mi), lo, m - 1) / m
+
+
+def quantized_relu(bits, integer):
+    return {"class_name": "quantized_relu",
+            "config": {"bits": bits, "integer": integer, "use_sigmoid": 0, "negative_slope": 0.0,
+                       "use_stochastic_rounding": False, "relu_upper_bound": None, "qnoise_factor": 1.0}}
+
+
+def q_relu(x, bits, integer):
+    mi = 2.0 ** integer
+    return mi * np.clip(np.round(x * 2.0 ** bits / mi) / 2.0 ** bits, 0.0, 1.0 - 2.0 ** -bits)
+
+
+def grid_weights(rng, shape, bits=6, integer=0):
+    """Weights already on quantized_bits(bits, integer)'s grid, spanning all of it (its type, not a narrower one)."""
+    m = 2 ** (bits - 1)
+    k = rng.integers(-m, m, size=shape)
+    flat = k.reshape(-1)
+    flat[0], flat[-1] = -m, m - 1
+    return (k * 2.0 ** integer / m).astype(np.float32)
+
+
+def grid_inputs(rng, shape, lo=-1.0, hi=1.0, frac=4):
+    """Inputs exactly representable with `frac` fractional bits (ap_fixed<16,6> holds them exactly)."""
+    s = 2 ** frac
+    return (rng.integers(int(lo * s), int(hi * s), size=shape) / s).astype(np.float32)
+
+
+# ---- Keras 2 files
+class Model:
+    def __init__(self, name, input_shape):
+        self.name = name
+        self.layers = [{"class_name": "InputLayer",
+                        "config": {"batch_input_shape": [None] + list(input_shape), "dtype": "float32",
+                                   "sparse": False, "ragged": False, "name": name + "_input"}}]
+        self.weights = []  # (layer name, [(var, array)])
+
+    def add(self, cls, config, weights=()):
+        config.setdefault("trainable", True)
+        config.setdefault("dtype", "float32")
+        self.layers.append({"class_name": cls, "config": config})
+        self.weights.append((config["name"], list(weights)))
+
+    def save(self):
+        arch = {"class_name": "Sequential", "config": {"name": self.name, "layers": self.layers},
+                "keras_version": "2.4.0", "backend": "tensorflow"}
+        with open(os.path.join(OUT, self.name + ".json"), "w") as f:
+            json.dump(arch, f, indent=1)
+        with h5py.File(os.path.join(OUT, self.name + "_weights.h5"), "w") as f:
+            f.attrs["backend"] = np.bytes_("tensorflow")
+            f.attrs["keras_version"] = np.bytes_("2.4.0")
+            f.attrs["layer_names"] = np.array([np.bytes_(n) for n, _ in self.weights])
+            for lname, ws in self.weights:
+                g = f.create_group(lname)
+                names = [f"{lname}/{var}:0" for var, _ in ws]
+                g.attrs["weight_names"] = np.array([np.bytes_(n) for n in names]) if names else np.array([], "f8")
+                for (var, arr), full in zip(ws, names):
+                    g.create_dataset(full, data=np.asarray(arr, np.float32))
+
+
+def save_io(name, xs, ys):
+    with h5py.File(os.path.join(OUT, name + ".io.h5"), "w") as f:
+        for i, x in enumerate(xs):
+            f["x%d" % i] = np.asarray(x, np.float32)
+        for i, y in enumerate(ys):
+            f["y%d" % i] = np.asarray(y, np.float32)
+
+
+# ---- numpy forward passes (Keras semantics, channels_last, 'valid' padding, stride 1)
+def conv1d(x, k, b):  # x (N, L, C), k (K, C, F)
+    K = k.shape[0]
+    L = x.shape[1] - K + 1
+    y = np.zeros((x.shape[0], L, k.shape[2]))
+    for t in range(L):
+        y[:, t, :] = np.tensordot(x[:, t:t + K, :], k, axes=([1, 2], [0, 1]))
+    return y + b
+
+
+def conv2d(x, k, b):  # x (N, H, W, C), k (KH, KW, C, F)
+    KH, KW = k.shape[:2]
+    H, W = x.shape[1] - KH + 1, x.shape[2] - KW + 1
+    y = np.zeros((x.shape[0], H, W, k.shape[3]))
+    for i in range(H):
+        for j in range(W):
+            y[:, i, j, :] = np.tensordot(x[:, i:i + KH, j:j + KW, :], k, axes=([1, 2, 3], [0, 1, 2]))
+    return y + b
+
+
+def depthwise2d(x, k, b):  # k (KH, KW, C, 1)
+    KH, KW = k.shape[:2]
+    H, W = x.shape[1] - KH + 1, x.shape[2] - KW + 1
+    y = np.zeros((x.shape[0], H, W, x.shape[3]))
+    for i in range(H):
+        for j in range(W):
+            y[:, i, j, :] = np.einsum("nhwc,hwc->nc", x[:, i:i + KH, j:j + KW, :], k[:, :, :, 0])
+    return y + b
+
+
+rng = np.random.default_rng(17)
+N = 32
+qb6 = quantized_bits(6, 0)
+qr6 = quantized_relu(6, 0)
+
+
+def qdense_cfg(name, units):
+    return {"name": name, "units": units, "activation": "linear", "use_bias": True,
+            "kernel_quantizer": qb6, "bias_quantizer": qb6, "kernel_range": None, "bias_range": None}
+
+
+def conv_cfg(name, rank, filters, k):
+    return {"name": name, "filters": filters, "kernel_size": [k] * rank, "strides": [1] * rank, "padding": "valid",
+            "data_format": "channels_last", "dilation_rate": [1] * rank, "groups": 1, "activation": "linear",
+            "use_bias": True, "kernel_quantizer": qb6, "bias_quantizer": qb6}
+
+
+def head(m, y, n_in):
+    """quantized_relu(6,0) and a last QDense(3): the tail every first-layer model shares."""
+    m.add("QActivation", {"name": "relu1", "activation": qr6})
+    y = q_relu(y, 6, 0)
+    if y.ndim > 2:
+        m.add("Flatten", {"name": "flatten", "data_format": "channels_last"})
+        y = y.reshape(y.shape[0], -1)
+        n_in = y.shape[1]
+    k2, b2 = grid_weights(rng, (n_in, 3)), grid_weights(rng, (3,))
+    m.add("QDense", qdense_cfg("out", 3), [("kernel", k2), ("bias", b2)])
+    return y @ k2 + b2
+
+
+# ---- Item: the first quantized layer gets its quantizer's types, for every QKeras layer kind.
+# qfirst_dense / qfirst_conv1d / qfirst_conv2d / qfirst_dwconv2d carry exact references (inputs on a 1/16 grid,
+# every intermediate value exact in the default types): the fixed-point csim must equal QKeras' math.
+x = grid_inputs(rng, (N, 8))
+m = Model("qfirst_dense", (8,))
+k, b = grid_weights(rng, (8, 6)), grid_weights(rng, (6,))
+m.add("QDense", qdense_cfg("fc1", 6), [("kernel", k), ("bias", b)])
+y = head(m, x @ k + b, 6)
+m.save()
+save_io("qfirst_dense", [x], [y])
+
+x = grid_inputs(rng, (N, 10, 2))
+m = Model("qfirst_conv1d", (10, 2))
+k, b = grid_weights(rng, (3, 2, 4)), grid_weights(rng, (4,))
+m.add("QConv1D", conv_cfg("conv1", 1, 4, 3), [("kernel", k), ("bias", b)])
+y = head(m, conv1d(x, k, b), None)
+m.save()
+save_io("qfirst_conv1d", [x], [y])
+
+x = grid_inputs(rng, (N, 6, 6, 2))
+m = Model("qfirst_conv2d", (6, 6, 2))
+k, b = grid_weights(rng, (3, 3, 2, 3)), grid_weights(rng, (3,))
+m.add("QConv2D", conv_cfg("conv1", 2, 3, 3), [("kernel", k), ("bias", b)])
+y = head(m, conv2d(x, k, b), None)
+m.save()
+save_io("qfirst_conv2d", [x], [y])
+
+x = grid_inputs(rng, (N, 6, 6, 3))
+m = Model("qfirst_dwconv2d", (6, 6, 3))
+k, b = grid_weights(rng, (3, 3, 3, 1)), grid_weights(rng, (3,))
+cfg = conv_cfg("dw1", 2, 3, 3)
+del cfg["filters"], cfg["groups"], cfg["kernel_quantizer"]
+cfg.update({"depth_multiplier": 1, "depthwise_quantizer": qb6})
+m.add("QDepthwiseConv2D", cfg, [("depthwise_kernel", k), ("bias", b)])
+y = head(m, depthwise2d(x, k, b), None)
+m.save()
+save_io("qfirst_dwconv2d", [x], [y])
+
+# Separable convolutions, batch normalization and recurrent layers: the types are checked (unit test), not values.
+for rank, shape in ((1, (10, 3)), (2, (6, 6, 3))):
+    name = "qfirst_sepconv%dd" % rank
+    m = Model(name, shape)
+    cfg = conv_cfg("sep1", rank, 4, 3)
+    del cfg["groups"], cfg["kernel_quantizer"]
+    cfg.update({"depth_multiplier": 1, "depthwise_quantizer": qb6, "pointwise_quantizer": qb6})
+    dk = grid_weights(rng, (3,) * rank + (3, 1))
+    pk = grid_weights(rng, (1,) * rank + (3, 4))
+    m.add("QSeparableConv%dD" % rank, cfg, [("depthwise_kernel", dk), ("pointwise_kernel", pk),
+                                           ("bias", grid_weights(rng, (4,)))])
+    m.add("Flatten", {"name": "flatten", "data_format": "channels_last"})
+    m.save()
+
+m = Model("qfirst_bn", (8,))
+m.add("QBatchNormalization", {"name": "bn1", "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": True,
+                              "scale": True, "gamma_quantizer": quantized_bits(6, 2), "beta_quantizer": qb6,
+                              "mean_quantizer": qb6, "variance_quantizer": quantized_bits(6, 2, keep_negative=False)},
+      [("gamma", grid_weights(rng, (8,), 6, 2) * 0 + 2.0), ("beta", grid_weights(rng, (8,))),
+       ("moving_mean", grid_weights(rng, (8,))), ("moving_variance", np.full((8,), 3.0, np.float32))])
+m.save()
+
+for cls, gates in (("QSimpleRNN", 1), ("QLSTM", 4), ("QGRU", 3)):
+    name = "qfirst_" + cls[1:].lower()
+    m = Model(name, (5, 3))
+    cfg = {"name": "rnn1", "units": 4, "activation": "tanh", "recurrent_activation": "sigmoid", "use_bias": True,
+           "return_sequences": False, "return_state": False, "go_backwards": False, "stateful": False,
+           "unroll": False, "kernel_quantizer": qb6, "recurrent_quantizer": qb6, "bias_quantizer": qb6,
+           "state_quantizer": None}
+    if cls == "QSimpleRNN":
+        cfg.pop("recurrent_activation")
+    if cls == "QGRU":
+        cfg["reset_after"] = False
+    cell = {"QSimpleRNN": "simple_rnn_cell", "QLSTM": "lstm_cell", "QGRU": "gru_cell"}[cls]
+    m.add(cls, cfg, [(cell + "/kernel", grid_weights(rng, (3, 4 * gates))),
+                     (cell + "/recurrent_kernel", grid_weights(rng, (4, 4 * gates))),
+                     (cell + "/bias", grid_weights(rng, (4 * gates,)))])
+    m.save()
+
+print("kml test models written to", OUT)
