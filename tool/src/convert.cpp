@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "config/config.h"
@@ -50,6 +53,19 @@ std::string depfile_escape(const std::string& p) {
   return r;
 }
 
+bool same_content(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  char ba[1 << 16], bb[1 << 16];
+  while (fa && fb) {
+    fa.read(ba, sizeof ba);
+    fb.read(bb, sizeof bb);
+    if (fa.gcount() != fb.gcount() || std::memcmp(ba, bb, static_cast<std::size_t>(fa.gcount())) != 0) return false;
+  }
+  return fa.eof() && fb.eof();
+}
+
 // A sibling temporary directory, removed unless commit() ran.
 class StagingDir {
  public:
@@ -65,14 +81,43 @@ class StagingDir {
     if (!committed_) fs::remove_all(tmp_, ec);
   }
   const fs::path& path() const { return tmp_; }
+  // Into place. An existing project keeps every file whose content is unchanged, time stamp included, so that a
+  // build recompiles only what really changed (a comment in a TOML shared by many models rebuilds nothing);
+  // changed and new files are renamed in one by one, files no longer generated are removed, and the manifest,
+  // the build's stamp of the conversion, is always renewed and goes last.
   void commit() {
-    fs::path old = target_.parent_path() / ("." + target_.filename().string() + ".old." + std::to_string(::getpid()));
-    std::error_code ec;
-    bool had = fs::exists(target_);
-    if (had) fs::rename(target_, old);
-    fs::rename(tmp_, target_);
+    if (!fs::is_directory(target_)) {
+      if (fs::exists(target_)) fs::remove_all(target_);
+      fs::rename(tmp_, target_);
+      committed_ = true;
+      return;
+    }
+    std::vector<fs::path> staged;
+    for (const auto& e : fs::recursive_directory_iterator(tmp_))
+      if (e.is_regular_file()) staged.push_back(fs::relative(e.path(), tmp_));
+    const fs::path stamp = "kml_manifest.json";
+    std::stable_partition(staged.begin(), staged.end(), [&](const fs::path& p) { return p != stamp; });
+    std::set<fs::path> keep(staged.begin(), staged.end());
+    std::vector<fs::path> stale;
+    for (const auto& e : fs::recursive_directory_iterator(target_))
+      if (!e.is_directory() && !keep.count(fs::relative(e.path(), target_))) stale.push_back(e.path());
+    for (const auto& p : stale) fs::remove(p);
+    for (const auto& rel : staged) {
+      const fs::path src = tmp_ / rel, dst = target_ / rel;
+      if (rel != stamp && fs::is_regular_file(dst) && same_content(src, dst)) continue;
+      if (fs::is_directory(dst)) fs::remove_all(dst);
+      fs::create_directories(dst.parent_path());
+      fs::rename(src, dst);
+    }
+    // Directories left empty by removed files.
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::recursive_directory_iterator(target_))
+      if (e.is_directory()) dirs.push_back(e.path());
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it)
+      if (fs::is_empty(*it)) fs::remove(*it);
     committed_ = true;
-    if (had) fs::remove_all(old, ec);
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);
   }
 
  private:
