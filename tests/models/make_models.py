@@ -7,9 +7,11 @@ Keras' / QKeras' documented math. Run by tests/CMakeLists.txt at configure time:
 
 Needs numpy and h5py (Debian: python3-numpy python3-h5py). Deterministic (fixed seeds).
 """
+import io
 import json
 import os
 import sys
+import zipfile
 
 import h5py
 import numpy as np
@@ -234,5 +236,126 @@ for cls, gates in (("QSimpleRNN", 1), ("QLSTM", 4), ("QGRU", 3)):
                      (cell + "/recurrent_kernel", grid_weights(rng, (4, 4 * gates))),
                      (cell + "/bias", grid_weights(rng, (4 * gates,)))])
     m.save()
+
+# ---- relu1 (hls4ml's binary example networks: min(max(x, 0), 1)), float path against numpy.
+x = rng.standard_normal((N, 6)).astype(np.float32)
+m = Model("relu1_dense", (6,))
+k1, b1 = rng.standard_normal((6, 8)).astype(np.float32), rng.standard_normal(8).astype(np.float32) * 0.3
+k2, b2 = rng.standard_normal((8, 3)).astype(np.float32), rng.standard_normal(3).astype(np.float32) * 0.3
+m.add("Dense", {"name": "fc1", "units": 8, "activation": "linear", "use_bias": True}, [("kernel", k1), ("bias", b1)])
+m.add("Activation", {"name": "act1", "activation": "relu1"})
+m.add("Dense", {"name": "fc2", "units": 3, "activation": "relu1", "use_bias": True}, [("kernel", k2), ("bias", b2)])
+m.save()
+h = np.clip(x.astype(np.float64) @ k1 + b1, 0, 1)
+save_io("relu1_dense", [x], [np.clip(h @ k2 + b2, 0, 1)])
+
+
+# ---- QConv2DBatchnorm / QDepthwiseConv2DBatchnorm with QKeras' folding (qkeras/qconv2d_batchnorm.py): at inference
+# inv = gamma * rsqrt(moving_variance + epsilon) (float32), kernel * inv and inv * (bias - moving_mean) + beta,
+# quantized by the kernel / bias quantizers. The depthwise layer infers with the folded weights it stored.
+def bn_params(n):
+    gamma = (0.5 + rng.random(n)).astype(np.float32)
+    beta = (rng.standard_normal(n) * 0.2).astype(np.float32)
+    mean = (rng.standard_normal(n) * 0.2).astype(np.float32)
+    var = (0.5 + rng.random(n)).astype(np.float32)
+    return gamma, beta, mean, var
+
+
+def fold(kernel, bias, gamma, beta, mean, var, eps):
+    inv = (np.float32(1) / np.sqrt(var + np.float32(eps))).astype(np.float32) * gamma
+    fk = (kernel.reshape(-1, inv.size) * inv).reshape(kernel.shape).astype(np.float32)
+    fb = (inv * (bias - mean) + beta).astype(np.float32)
+    return q_bits(fk.astype(np.float64), 6, 0), q_bits(fb.astype(np.float64), 6, 0)
+
+
+bn_cfg = {"axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": True, "scale": True,
+          "beta_initializer": {"class_name": "Zeros", "config": {}}, "ema_freeze_delay": None,
+          "folding_mode": "ema_stats_folding"}
+x = grid_inputs(rng, (N, 6, 6, 2))
+m = Model("qconv2d_bn", (6, 6, 2))
+kernel = (rng.standard_normal((3, 3, 2, 3)) * 0.3).astype(np.float32)
+bias = (rng.standard_normal(3) * 0.1).astype(np.float32)
+gamma, beta, mean, var = bn_params(3)
+cfg = conv_cfg("convbn", 2, 3, 3)
+cfg.update(bn_cfg)
+m.add("QConv2DBatchnorm", cfg, [("kernel", kernel), ("bias", bias), ("batch_normalization/gamma", gamma),
+                                ("batch_normalization/beta", beta), ("batch_normalization/moving_mean", mean),
+                                ("batch_normalization/moving_variance", var), ("iteration", np.array(100))])
+fk, fb = fold(kernel, bias, gamma, beta, mean, var, 0.001)
+y = head(m, conv2d(x, fk, fb), None)
+m.save()
+save_io("qconv2d_bn", [x], [y])
+
+x = grid_inputs(rng, (N, 6, 6, 3))
+m = Model("qdwconv2d_bn", (6, 6, 3))
+kernel = (rng.standard_normal((3, 3, 3, 1)) * 0.3).astype(np.float32)
+bias = (rng.standard_normal(3) * 0.1).astype(np.float32)
+gamma, beta, mean, var = bn_params(3)
+cfg = conv_cfg("dwbn", 2, 3, 3)
+del cfg["filters"], cfg["groups"], cfg["kernel_quantizer"]
+cfg.update(bn_cfg)
+cfg.update({"depth_multiplier": 1, "depthwise_quantizer": qb6})
+# The stored folded weights are those of the last training step (other batch statistics than the moving ones):
+# QKeras infers with them, not with a fold of the moving statistics.
+sk, sb = fold(kernel, bias, gamma, beta, mean * 0.5, var * 1.5, 0.001)
+m.add("QDepthwiseConv2DBatchnorm", cfg,
+      [("depthwise_kernel", kernel), ("bias", bias), ("batch_normalization/gamma", gamma),
+       ("batch_normalization/beta", beta), ("batch_normalization/moving_mean", mean),
+       ("batch_normalization/moving_variance", var), ("iteration", np.array(100)),
+       ("folded_depthwise_kernel_quantized", sk.astype(np.float32)), ("folded_bias_quantized", sb.astype(np.float32))])
+y = head(m, depthwise2d(x, sk, sb), None)
+m.save()
+save_io("qdwconv2d_bn", [x], [y])
+
+
+# ---- QKeras on Keras 3 (.keras archive; variables saved by index), like example-models' qkeras-v3_3layer.keras.
+def keras3_obj(module, cls, config, build_shape=None):
+    o = {"module": module, "class_name": cls, "config": config,
+         "registered_name": None if module.startswith("keras") else "qkeras>" + cls}
+    if build_shape is not None:
+        o["build_config"] = {"input_shape": build_shape}
+    return o
+
+
+def k3_quantizer(q):
+    return {"module": "qkeras.quantizers", "class_name": q["class_name"], "config": q["config"],
+            "registered_name": "qkeras>" + q["class_name"]}
+
+
+dtype = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": None}
+x = grid_inputs(rng, (N, 8))
+k1, b1 = grid_weights(rng, (8, 6)), grid_weights(rng, (6,))
+k2, b2 = grid_weights(rng, (6, 3)), grid_weights(rng, (3,))
+
+
+def k3_qdense(name, units, n_in):
+    return keras3_obj("qkeras.qlayers", "QDense",
+                      {"name": name, "trainable": True, "dtype": dtype, "units": units, "activation": "linear",
+                       "use_bias": True, "kernel_quantizer": k3_quantizer(qb6), "bias_quantizer": k3_quantizer(qb6),
+                       "kernel_range": None, "bias_range": None}, [None, n_in])
+
+
+layers = [keras3_obj("keras.layers", "InputLayer", {"batch_shape": [None, 8], "dtype": "float32", "sparse": False,
+                                                    "ragged": False, "name": "in1", "optional": False}),
+          k3_qdense("fc1", 6, 8),
+          keras3_obj("qkeras.qlayers", "QActivation", {"name": "relu1", "trainable": True, "dtype": dtype,
+                                                       "activation": k3_quantizer(qr6)}, [None, 6]),
+          k3_qdense("out", 3, 6)]
+config = {"module": "keras", "class_name": "Sequential",
+          "config": {"name": "sequential", "trainable": True, "dtype": dtype, "layers": layers},
+          "registered_name": None, "build_config": {"input_shape": [None, 8]}}
+wbuf = io.BytesIO()
+with h5py.File(wbuf, "w") as f:
+    f.create_group("vars").attrs["name"] = "sequential"
+    for child, lname, ws in (("q_dense", "fc1", [k1, b1]), ("q_activation", "relu1", []), ("q_dense_1", "out", [k2, b2])):
+        g = f.create_group("layers/" + child + "/vars")
+        g.attrs["name"] = lname
+        for i, a in enumerate(ws):
+            g.create_dataset(str(i), data=a)
+with zipfile.ZipFile(os.path.join(OUT, "qkeras_v3_dense.keras"), "w") as z:
+    z.writestr("metadata.json", json.dumps({"keras_version": "3.14.1", "date_saved": "2026-01-01@00:00:00"}))
+    z.writestr("config.json", json.dumps(config))
+    z.writestr("model.weights.h5", wbuf.getvalue())
+save_io("qkeras_v3_dense", [x], [q_relu(x @ k1 + b1, 6, 0) @ k2 + b2])
 
 print("kml test models written to", OUT)

@@ -19,6 +19,8 @@ json activation_from_name(const LayerCtx& ctx, std::string fn) {
     return {{"fn", "hard_sigmoid"}, {"slope", slope}, {"offset", 0.5}};
   }
   if (fn == "relu6") return {{"fn", "relu"}, {"max_value", 6.0}, {"negative_slope", 0.0}, {"threshold", 0.0}};
+  // relu1: min(max(x, 0), 1), the custom activation of hls4ml's binary example networks (relu with max_value=1).
+  if (fn == "relu1") return {{"fn", "relu"}, {"max_value", 1.0}, {"negative_slope", 0.0}, {"threshold", 0.0}};
   if (fn == "leaky_relu") return {{"fn", "leaky_relu"}, {"alpha", 0.2}};
   if (fn == "elu") return {{"fn", "elu"}, {"alpha", 1.0}};
   if (fn == "softmax" || fn == "log_softmax") return {{"fn", fn}, {"axis", -1}};

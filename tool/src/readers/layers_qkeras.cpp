@@ -5,6 +5,7 @@
 // applied after the layer, before the bias). Activation quantizers become "quantize" nodes (fixed-point,
 // round half to even, saturating) or "step" nodes (binary / ternary), so a QKeras model needs no precision
 // configuration: the quantizers pass derives every type.
+#include <algorithm>
 #include <cmath>
 
 #include "quant/qkeras.h"
@@ -83,8 +84,31 @@ Quantized quantize_weight(const LayerCtx& c, const ir::Tensor& t, const json& qj
   return r;
 }
 
+// A weight by name. QKeras on Keras 3 saves a layer's variables by index (vars/0, 1, ...) in their creation
+// order, not by name: there the class's order gives the index.
+const ir::Tensor* qweight(const LayerCtx& c, const std::string& name) {
+  if (const ir::Tensor* t = find_weight(c, name)) return t;
+  if (c.weights.empty()) return nullptr;
+  for (const auto& w : c.weights)
+    if (w.name.rfind("vars/") != 0 && w.name.find("/vars/") == std::string::npos) return nullptr;  // Keras 2 names
+  std::vector<std::string> order;
+  const std::string& k = c.cls;
+  if (k == "QDense" || k == "QConv1D" || k == "QConv2D") order = {"kernel", "bias"};
+  else if (k == "QDepthwiseConv2D") order = {"depthwise_kernel", "bias"};
+  else if (k == "QSeparableConv1D" || k == "QSeparableConv2D") order = {"depthwise_kernel", "pointwise_kernel", "bias"};
+  else if (k == "QSimpleRNN" || k == "QLSTM" || k == "QGRU") order = {"kernel", "recurrent_kernel", "bias"};
+  else if (k == "QBatchNormalization") {
+    if (c.get<bool>("scale", true)) order.push_back("gamma");
+    if (c.get<bool>("center", true)) order.push_back("beta");
+    order.insert(order.end(), {"moving_mean", "moving_variance"});
+  }
+  auto it = std::find(order.begin(), order.end(), name);
+  std::size_t i = static_cast<std::size_t>(it - order.begin());
+  return it != order.end() && i < c.weights.size() ? &c.weights[i].tensor : nullptr;
+}
+
 const ir::Tensor& need(const LayerCtx& c, const std::string& name) {
-  const ir::Tensor* t = find_weight(c, name);
+  const ir::Tensor* t = qweight(c, name);
   if (!t) throw c.error("missing weight '" + name + "'");
   return *t;
 }
@@ -175,7 +199,7 @@ void qbatchnorm(LayerCtx& c) {
                                                         {"moving_mean", "mean_quantizer"},
                                                         {"moving_variance", "variance_quantizer"}};
   for (const auto& [w, q] : params) {
-    const ir::Tensor* t = find_weight(c, w);
+    const ir::Tensor* t = qweight(c, w);
     if (!t) continue;
     Quantized v = quantize_weight(c, *t, c.config().value(q, json()), w);
     if (!v.scale.empty()) throw c.error(std::string(q) + " with alpha='auto' is not supported");
@@ -191,7 +215,7 @@ void qrnn(LayerCtx& c, const std::string& plain) {
   const std::pair<const char*, const char*> params[] = {
       {"kernel", "kernel_quantizer"}, {"recurrent_kernel", "recurrent_quantizer"}, {"bias", "bias_quantizer"}};
   for (const auto& [w, q] : params) {
-    const ir::Tensor* t = find_weight(c, w);
+    const ir::Tensor* t = qweight(c, w);
     if (!t) continue;
     Quantized v = quantize_weight(c, *t, c.config().value(q, json()), w);
     if (!v.scale.empty()) throw c.error(std::string(q) + " with alpha='auto' is not supported (use auto_po2)");
@@ -203,6 +227,60 @@ void qrnn(LayerCtx& c, const std::string& plain) {
       throw c.error(std::string(a) + " = " + cfg[a].dump() + ": quantized recurrent activations are not supported");
   }
   delegate(c, plain, c.inputs, ws, &cfg);
+}
+
+// QConv2DBatchnorm / QDepthwiseConv2DBatchnorm: a convolution with its BatchNormalization folded in, as QKeras
+// infers: inv = gamma / sqrt(moving_variance + epsilon) per output channel (float32, as TensorFlow), the kernel
+// times inv and inv * (bias - moving_mean) + beta, each then quantized by the layer's kernel / bias quantizer.
+// QDepthwiseConv2DBatchnorm infers with the folded, quantized weights it stored at its last training step
+// (folded_depthwise_kernel_quantized, folded_bias_quantized) when the file has them.
+void qconv_batchnorm(LayerCtx& c, bool depthwise) {
+  const std::string kname = depthwise ? "depthwise_kernel" : "kernel";
+  const json kq = c.config().value(depthwise ? "depthwise_quantizer" : "kernel_quantizer", json());
+  const json bq = c.config().value("bias_quantizer", json());
+  ir::Tensor kernel, bias;
+  const ir::Tensor* stored_k = depthwise ? find_weight(c, "folded_depthwise_kernel_quantized") : nullptr;
+  const ir::Tensor* stored_b = depthwise ? find_weight(c, "folded_bias_quantized") : nullptr;
+  if (stored_k && stored_b) {
+    kernel = *stored_k;
+    bias = *stored_b;
+  } else {
+    const ir::Tensor& k = need(c, kname);
+    const ir::Tensor& mean = need(c, "moving_mean");
+    const ir::Tensor& var = need(c, "moving_variance");
+    const ir::Tensor* gamma = c.get<bool>("scale", true) ? &need(c, "gamma") : nullptr;
+    const ir::Tensor* beta = c.get<bool>("center", true) ? &need(c, "beta") : nullptr;
+    const ir::Tensor* b = c.get<bool>("use_bias", true) ? &need(c, "bias") : nullptr;
+    const std::size_t n_out = mean.size();
+    if (n_out == 0 || k.size() % n_out || var.size() != n_out || (gamma && gamma->size() != n_out) ||
+        (beta && beta->size() != n_out) || (b && b->size() != n_out))
+      throw c.error("batch normalization parameters do not match the kernel's " + std::to_string(n_out) +
+                    " output channels");
+    const float eps = static_cast<float>(c.get<double>("epsilon", 1e-3));
+    std::vector<float> inv(n_out);
+    for (std::size_t o = 0; o < n_out; ++o) {
+      inv[o] = 1.0f / std::sqrt(static_cast<float>(var.data[o]) + eps);
+      if (gamma) inv[o] *= static_cast<float>(gamma->data[o]);
+    }
+    kernel = k;  // output channel last (a depthwise kernel's channel x multiplier, flattened, is the output channel)
+    for (std::size_t i = 0; i < kernel.data.size(); ++i)
+      kernel.data[i] = static_cast<float>(inv[i % n_out] * static_cast<float>(k.data[i]));
+    bias.shape = {n_out};
+    for (std::size_t o = 0; o < n_out; ++o) {
+      float bo = b ? static_cast<float>(b->data[o]) : 0.0f;
+      float v = inv[o] * (bo - static_cast<float>(mean.data[o])) + (beta ? static_cast<float>(beta->data[o]) : 0.0f);
+      bias.data.push_back(v);
+    }
+    Quantized qk = quantize_weight(c, kernel, kq, "folded kernel");
+    if (!qk.scale.empty()) throw c.error("kernel quantizer with alpha='auto' is not supported here (use auto_po2)");
+    kernel = qk.values;
+    bias = quantize_weight(c, bias, bq, "folded bias").values;
+  }
+  json cfg = c.config();
+  cfg["activation"] = "linear";
+  cfg["use_bias"] = true;
+  std::string y = delegate(c, depthwise ? "DepthwiseConv2D" : "Conv2D", c.inputs, {{kname, kernel}, {"bias", bias}}, &cfg);
+  finish(c, y, {}, nullptr);
 }
 
 // hls4ml's example binary / ternary networks: BinaryDense (sign weights), TernaryDense (threshold 0.5).
@@ -247,6 +325,8 @@ void register_qkeras_layers(LayerRegistry& r) {
   r.add("QSeparableConv1D", [](LayerCtx& c) { qseparable(c, "SeparableConv1D"); });
   r.add("QSeparableConv2D", [](LayerCtx& c) { qseparable(c, "SeparableConv2D"); });
   r.add("QActivation", qactivation);
+  r.add("QConv2DBatchnorm", [](LayerCtx& c) { qconv_batchnorm(c, false); });
+  r.add("QDepthwiseConv2DBatchnorm", [](LayerCtx& c) { qconv_batchnorm(c, true); });
   r.add("QSimpleRNN", [](LayerCtx& c) { qrnn(c, "SimpleRNN"); });
   r.add("QLSTM", [](LayerCtx& c) { qrnn(c, "LSTM"); });
   r.add("QGRU", [](LayerCtx& c) { qrnn(c, "GRU"); });
