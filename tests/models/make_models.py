@@ -163,40 +163,25 @@ def head(m, y, n_in):
 # ---- Item: the first quantized layer gets its quantizer's types, for every QKeras layer kind.
 # qfirst_dense / qfirst_conv1d / qfirst_conv2d / qfirst_dwconv2d carry exact references (inputs on a 1/16 grid,
 # every intermediate value exact in the default types): the fixed-point csim must equal QKeras' math.
-x = grid_inputs(rng, (N, 8))
-m = Model("qfirst_dense", (8,))
-k, b = grid_weights(rng, (8, 6)), grid_weights(rng, (6,))
-m.add("QDense", qdense_cfg("fc1", 6), [("kernel", k), ("bias", b)])
-y = head(m, x @ k + b, 6)
-m.save()
-save_io("qfirst_dense", [x], [y])
+def first_layer(name, in_shape, cls, cfg, kname, kshape, forward, lo=-1.0):
+    """A model whose first layer `cls` reads the unquantized input, then head(); saved with its reference."""
+    x = grid_inputs(rng, (N,) + in_shape, lo, -lo)
+    m = Model(name, in_shape)
+    k, b = grid_weights(rng, kshape), grid_weights(rng, (kshape[-1] if kname == "kernel" else kshape[-2],))
+    m.add(cls, cfg, [(kname, k), ("bias", b)])
+    y = forward(x, k, b)
+    y = head(m, y, y.shape[1] if y.ndim == 2 else None)
+    m.save()
+    save_io(name, [x], [y])
 
-x = grid_inputs(rng, (N, 10, 2))
-m = Model("qfirst_conv1d", (10, 2))
-k, b = grid_weights(rng, (3, 2, 4)), grid_weights(rng, (4,))
-m.add("QConv1D", conv_cfg("conv1", 1, 4, 3), [("kernel", k), ("bias", b)])
-y = head(m, conv1d(x, k, b), None)
-m.save()
-save_io("qfirst_conv1d", [x], [y])
 
-x = grid_inputs(rng, (N, 6, 6, 2))
-m = Model("qfirst_conv2d", (6, 6, 2))
-k, b = grid_weights(rng, (3, 3, 2, 3)), grid_weights(rng, (3,))
-m.add("QConv2D", conv_cfg("conv1", 2, 3, 3), [("kernel", k), ("bias", b)])
-y = head(m, conv2d(x, k, b), None)
-m.save()
-save_io("qfirst_conv2d", [x], [y])
-
-x = grid_inputs(rng, (N, 6, 6, 3))
-m = Model("qfirst_dwconv2d", (6, 6, 3))
-k, b = grid_weights(rng, (3, 3, 3, 1)), grid_weights(rng, (3,))
+first_layer("qfirst_dense", (8,), "QDense", qdense_cfg("fc1", 6), "kernel", (8, 6), lambda x, k, b: x @ k + b, -2.0)
+first_layer("qfirst_conv1d", (10, 2), "QConv1D", conv_cfg("conv1", 1, 4, 3), "kernel", (3, 2, 4), conv1d)
+first_layer("qfirst_conv2d", (6, 6, 2), "QConv2D", conv_cfg("conv1", 2, 3, 3), "kernel", (3, 3, 2, 3), conv2d)
 cfg = conv_cfg("dw1", 2, 3, 3)
 del cfg["filters"], cfg["groups"], cfg["kernel_quantizer"]
 cfg.update({"depth_multiplier": 1, "depthwise_quantizer": qb6})
-m.add("QDepthwiseConv2D", cfg, [("depthwise_kernel", k), ("bias", b)])
-y = head(m, depthwise2d(x, k, b), None)
-m.save()
-save_io("qfirst_dwconv2d", [x], [y])
+first_layer("qfirst_dwconv2d", (6, 6, 3), "QDepthwiseConv2D", cfg, "depthwise_kernel", (3, 3, 3, 1), depthwise2d)
 
 # Separable convolutions, batch normalization and recurrent layers: the types are checked (unit test), not values.
 for rank, shape in ((1, (10, 3)), (2, (6, 6, 3))):
@@ -268,6 +253,14 @@ def fold(kernel, bias, gamma, beta, mean, var, eps):
     return q_bits(fk.astype(np.float64), 6, 0), q_bits(fb.astype(np.float64), 6, 0)
 
 
+def folded_layer_weights(kname, kernel, bias, bn, extra=()):
+    """The variables of a Q*Batchnorm layer, as QKeras names them (its batch normalization as a sublayer)."""
+    gamma, beta, mean, var = bn
+    return [(kname, kernel), ("bias", bias), ("batch_normalization/gamma", gamma),
+            ("batch_normalization/beta", beta), ("batch_normalization/moving_mean", mean),
+            ("batch_normalization/moving_variance", var), ("iteration", np.array(100))] + list(extra)
+
+
 bn_cfg = {"axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": True, "scale": True,
           "beta_initializer": {"class_name": "Zeros", "config": {}}, "ema_freeze_delay": None,
           "folding_mode": "ema_stats_folding"}
@@ -278,9 +271,7 @@ bias = (rng.standard_normal(3) * 0.1).astype(np.float32)
 gamma, beta, mean, var = bn_params(3)
 cfg = conv_cfg("convbn", 2, 3, 3)
 cfg.update(bn_cfg)
-m.add("QConv2DBatchnorm", cfg, [("kernel", kernel), ("bias", bias), ("batch_normalization/gamma", gamma),
-                                ("batch_normalization/beta", beta), ("batch_normalization/moving_mean", mean),
-                                ("batch_normalization/moving_variance", var), ("iteration", np.array(100))])
+m.add("QConv2DBatchnorm", cfg, folded_layer_weights("kernel", kernel, bias, (gamma, beta, mean, var)))
 fk, fb = fold(kernel, bias, gamma, beta, mean, var, 0.001)
 y = head(m, conv2d(x, fk, fb), None)
 m.save()
@@ -299,10 +290,9 @@ cfg.update({"depth_multiplier": 1, "depthwise_quantizer": qb6})
 # QKeras infers with them, not with a fold of the moving statistics.
 sk, sb = fold(kernel, bias, gamma, beta, mean * 0.5, var * 1.5, 0.001)
 m.add("QDepthwiseConv2DBatchnorm", cfg,
-      [("depthwise_kernel", kernel), ("bias", bias), ("batch_normalization/gamma", gamma),
-       ("batch_normalization/beta", beta), ("batch_normalization/moving_mean", mean),
-       ("batch_normalization/moving_variance", var), ("iteration", np.array(100)),
-       ("folded_depthwise_kernel_quantized", sk.astype(np.float32)), ("folded_bias_quantized", sb.astype(np.float32))])
+      folded_layer_weights("depthwise_kernel", kernel, bias, (gamma, beta, mean, var),
+                           [("folded_depthwise_kernel_quantized", sk.astype(np.float32)),
+                            ("folded_bias_quantized", sb.astype(np.float32))]))
 y = head(m, depthwise2d(x, sk, sb), None)
 m.save()
 save_io("qdwconv2d_bn", [x], [y])
