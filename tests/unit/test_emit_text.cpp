@@ -6,8 +6,8 @@
 #include <limits>
 #include <string>
 
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 
 using kml::emit::append_literal;
 using kml::emit::ConfigStruct;

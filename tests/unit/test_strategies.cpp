@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "emit/stream.h"
+#include "emit/hls/stream.h"
 #include "ir/graph.h"
 #include "kml/activation.h"
 #include "kml/conv.h"

@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "config/config.h"
-#include "emit/emitter.h"
+#include "emit/hls/emitter.h"
 #include "passes/passes.h"
 #include "project/project.h"
 #include "readers/keras_model.h"

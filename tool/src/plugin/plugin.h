@@ -16,8 +16,8 @@
 #pragma once
 #include <string>
 
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "readers/layers.h"
 
 // Bumped whenever a type the plugin API exposes changes incompatibly.

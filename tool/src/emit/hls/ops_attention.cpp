@@ -1,7 +1,7 @@
 // Op emitters for einsum, einsum_dense (kml/einsum.h), layernorm, l2_normalize (kml/layernorm.h) and
 // embedding (kml/embedding.h).
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

@@ -1,7 +1,7 @@
 // Op emitters for convolutions and pooling: conv, conv_transpose, pool, global_pool (templates kml/conv.h,
 // kml/pooling.h).
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "emit/emitter.h"
+#include "emit/hls/emitter.h"
 #include "ir/graph.h"
 
 namespace kml::emit {

@@ -1,5 +1,5 @@
 // io_stream top function: layer processes over hls::stream FIFOs (see emit/stream.h).
-#include "emit/stream.h"
+#include "emit/hls/stream.h"
 
 #include <cctype>
 #include <set>

@@ -10,8 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "emit/emitter.h"
-#include "emit/stream.h"
+#include "emit/hls/emitter.h"
+#include "emit/hls/stream.h"
 #include "util/error.h"
 #include "version.h"
 

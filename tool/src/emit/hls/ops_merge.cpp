@@ -1,6 +1,6 @@
 // Op emitters for the merging ops: merge (element-wise, two inputs) and concatenate (template kml/merge.h).
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

@@ -1,6 +1,6 @@
 // Op emitters for the data-movement ops: transpose, repeat, zero_pad, crop, upsample (template kml/reshape.h).
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

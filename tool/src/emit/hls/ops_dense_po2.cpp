@@ -5,8 +5,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "quant/fixed.h"
 
 namespace kml::emit {

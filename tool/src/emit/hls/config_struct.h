@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-#include "emit/emitter.h"
+#include "emit/hls/emitter.h"
 
 namespace kml::emit {
 

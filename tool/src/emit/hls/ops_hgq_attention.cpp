@@ -1,6 +1,6 @@
 // Op emitters for the HGQ2 attention group: max_sub (kml/max_sub.h).
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

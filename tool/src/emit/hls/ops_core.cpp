@@ -1,8 +1,8 @@
 // Op emitters for the core layers: dense, batchnorm, activation, reshape.
 #include <cmath>
 
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

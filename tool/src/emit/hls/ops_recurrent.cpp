@@ -1,6 +1,6 @@
 // Op emitter for the recurrent layers (op "rnn": cell simple_rnn / lstm / gru; template kml/recurrent.h).
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "util/error.h"
 
 namespace kml::emit {

@@ -2,8 +2,8 @@
 // activations), lut (lookup table over a quantized input). Types and tables come from the quantizers pass.
 #include <cmath>
 
-#include "emit/config_struct.h"
-#include "emit/emitter.h"
+#include "emit/hls/config_struct.h"
+#include "emit/hls/emitter.h"
 #include "quant/fixed.h"
 #include "util/error.h"
 
