@@ -201,7 +201,7 @@ std::string config_skeleton(const SkeletonOptions& o) {
   }
   readers::ReadResult r = readers::read_model(o.model, o.weights);
   passes::Options popt;
-  popt.fuse_batchnorm = o.fuse_batchnorm;
+  if (!o.fuse_batchnorm) popt.skip.insert("fuse_batchnorm");
   try {
     passes::run_passes(r.graph, cfg, popt);
   } catch (const Error& e) {

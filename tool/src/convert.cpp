@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "emit/backend.h"
 #include "emit/hls/emitter.h"
 #include "passes/passes.h"
 #include "project/project.h"
@@ -137,19 +138,28 @@ void convert(const ConvertOptions& o) {
   if (o.out_dir.empty()) throw Error("no output directory given (-o DIR)");
   if (!fs::exists(o.model)) throw file_error(o.model, "no such file");
   if (!o.weights.empty() && !fs::exists(o.weights)) throw file_error(o.weights, "no such file");
+  const emit::Backend& backend = emit::BackendRegistry::instance().get(o.backend);
+  passes::Options popt;
+  popt.skip.insert(o.skip_passes.begin(), o.skip_passes.end());
+  popt.dump_after.insert(o.dump_ir_after.begin(), o.dump_ir_after.end());
+  popt.dump = &std::cout;
+  passes::check_options(popt);
   if (!o.config.empty() && !fs::exists(o.config)) throw file_error(o.config, "no such file");
   Config cfg = project::load_config(o.config, o.project);
   readers::ReadResult r = readers::read_model(o.model, o.weights);
   auto t_read = clock::now();
   try {
-    passes::Options popt;
-    popt.fuse_batchnorm = o.fuse_batchnorm;
     passes::run_passes(r.graph, cfg, popt);
   } catch (const Error& e) {
     std::string msg = e.what();
     // Errors from passes that do not name a file name the model.
     if (msg.find(": ") == std::string::npos || msg.rfind("internal", 0) == 0) throw file_error(o.model, msg);
     throw;
+  }
+  try {
+    backend.check(r.graph, cfg);
+  } catch (const Error& e) {
+    throw file_error(o.model, e.what());  // the backend refuses the graph: its messages name the layer
   }
 
   emit::ProjectInfo info;
@@ -167,7 +177,7 @@ void convert(const ConvertOptions& o) {
 
   auto t_passes = clock::now();
   StagingDir stage(o.out_dir);
-  emit::write_project(r.graph, cfg, info, stage.path());
+  backend.write_project(r.graph, cfg, info, stage.path());
   if (o.project && o.project->standalone) project::write_standalone(stage.path(), *o.project);
   auto t_emit = clock::now();
   stage.commit();

@@ -1,6 +1,7 @@
 // The converter's use cases, callable from the CLI and from tests.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace kml {
 
@@ -15,7 +16,9 @@ struct ConvertOptions {
   std::string out_dir;
   std::string name;     // default: the model file's stem
   std::string depfile;  // optional Ninja depfile
-  bool fuse_batchnorm = true;
+  std::string backend = "hls";  // emit::BackendRegistry name of the code generator
+  std::vector<std::string> skip_passes;    // passes::Options::skip (--skip-pass, --no-fuse-batchnorm)
+  std::vector<std::string> dump_ir_after;  // passes::Options::dump_after, printed to stdout (--dump-ir-after)
   bool timings = false;  // print the time spent in each stage to stderr
   const project::Options* project = nullptr;  // configuration overrides, standalone project
 };

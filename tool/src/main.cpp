@@ -26,8 +26,12 @@ int main(int argc, char** argv) {
   conv->add_option("-n,--name", co.name, "Project name (default: the model file's stem)");
   conv->add_option("-w,--weights", co.weights, "Weights .h5 for a .json architecture");
   conv->add_option("--depfile", co.depfile, "Write a Ninja depfile listing every input read");
+  conv->add_option("--backend", co.backend, "Code generator (default hls: HLS C++; docs/architecture.md)");
+  conv->add_option("--skip-pass", co.skip_passes, "Do not run this graph pass (repeatable; docs/architecture.md)");
   bool no_fuse = false;
-  conv->add_flag("--no-fuse-batchnorm", no_fuse, "Keep BatchNormalization layers separate");
+  conv->add_flag("--no-fuse-batchnorm", no_fuse, "Keep BatchNormalization layers separate (--skip-pass fuse_batchnorm)");
+  conv->add_option("--dump-ir-after", co.dump_ir_after,
+                   "Print the graph IR as JSON after this pass (repeatable; 'read': as read)");
   std::vector<std::string> plugins;
   conv->add_option("--plugin", plugins, "Load a custom-layer plugin (shared library; repeatable, docs/extensions.md)");
   conv->add_flag("--timings", co.timings, "Print the time spent reading, transforming and writing");
@@ -71,7 +75,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (*conv) {
-      co.fuse_batchnorm = !no_fuse;
+      if (no_fuse) co.skip_passes.push_back("fuse_batchnorm");
       for (const auto& p : plugins) kml::plugin::load(p);
       kml::convert(co);
     } else if (*cf) {

@@ -121,4 +121,30 @@ std::string Graph::unique_name(const std::string& base) const {
   }
 }
 
+nlohmann::json to_json(const Graph& g) {
+  using nlohmann::json;
+  json nodes = json::array();
+  for (const auto& np : g.nodes()) {
+    const Node& n = *np;
+    json w = json::object();
+    for (const auto& [key, t] : n.weights) w[key] = {{"shape", t.shape}, {"size", t.size()}};
+    json types = json::object();
+    for (const auto& [role, p] : n.types) types[role] = p.cpp();
+    nodes.push_back({{"name", n.name},
+                     {"op", n.op},
+                     {"inputs", n.inputs},
+                     {"shape", n.shape},
+                     {"attr", n.attr},
+                     {"weights", w},
+                     {"keras_class", n.keras_class},
+                     {"keras_name", n.keras_name},
+                     {"keras_output", n.keras_output},
+                     {"types", types},
+                     {"reuse_factor", n.reuse_factor},
+                     {"strategy", n.strategy},
+                     {"settings", n.settings}});
+  }
+  return {{"name", g.name}, {"inputs", g.inputs}, {"outputs", g.outputs}, {"nodes", nodes}};
+}
+
 }  // namespace kml::ir

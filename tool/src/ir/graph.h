@@ -76,4 +76,8 @@ class Graph {
   std::map<std::string, Node*> index_;
 };
 
+// The graph as JSON (kml-convert --dump-ir-after): inputs, outputs and every node with its attributes, weight
+// shapes, precisions and settings (weight values left out).
+nlohmann::json to_json(const Graph& g);
+
 }  // namespace kml::ir

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <ostream>
 #include <set>
 
 #include "passes/precision_inference.h"
@@ -189,16 +190,70 @@ void apply_config(ir::Graph& g, const Config& cfg) {
   (void)used_types;
 }
 
+const std::vector<Pass>& pipeline() {
+  static const std::vector<Pass> p = {
+      {"remove_identities", "Dropout and the other identity layers, and linear activations, disappear",
+       "the backends have no code for identity nodes", [](ir::Graph& g, const Config&) { remove_identities(g); }},
+      {"channels_last", "data_format='channels_first' layers run channels_last between transposes",
+       "the backends only implement channels_last layers", [](ir::Graph& g, const Config&) { channels_last(g); }},
+      {"split_activations", "a layer's activation= argument becomes an activation node after it",
+       "the layer's own code does not apply its activation", [](ir::Graph& g, const Config&) { split_activations(g); }},
+      {"fuse_batchnorm", "BatchNormalization after Dense, Conv or ConvTranspose is folded into its weights", "",
+       [](ir::Graph& g, const Config& cfg) { fuse_batchnorm(g, cfg); }},
+      {"apply_config", "precisions, reuse factors, strategy and the other settings from the config onto every node",
+       "every later stage needs the nodes' precisions and settings",
+       [](ir::Graph& g, const Config& cfg) {
+         g.sort();
+         apply_config(g, cfg);
+       }},
+      {"quantizer_precisions",
+       "quantized models (QKeras, HGQ, HGQ2): exact types from the quantizers, where the config does not set them",
+       "quantize nodes get their parameter tables there",
+       [](ir::Graph& g, const Config& cfg) { quantizer_precisions(g, cfg); }},
+      {"infer_precisions", "precision = \"auto\" becomes a type that cannot overflow",
+       "\"auto\" has no C++ type of its own", [](ir::Graph& g, const Config& cfg) { infer_precisions(g, cfg, std::cerr); }},
+      {"validate_reuse_factors", "an invalid reuse factor becomes the closest valid one (with a warning)",
+       "the layer templates need a valid reuse factor",
+       [](ir::Graph& g, const Config&) { validate_reuse_factors(g, std::cerr); }},
+  };
+  return p;
+}
+
+const Pass* find_pass(const std::string& name) {
+  for (const auto& p : pipeline())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+void check_options(const Options& opt) {
+  auto known = [](const std::string& name, const char* what) {
+    if (find_pass(name)) return;
+    std::string list;
+    for (const auto& p : pipeline()) list += (list.empty() ? "" : ", ") + p.name;
+    throw Error(std::string(what) + ": unknown pass '" + name + "' (the passes, in order: " + list + ")");
+  };
+  for (const auto& name : opt.skip) {
+    known(name, "--skip-pass");
+    const Pass* p = find_pass(name);
+    if (!p->needed.empty()) throw Error("--skip-pass: pass '" + name + "' cannot be skipped: " + p->needed);
+  }
+  for (const auto& name : opt.dump_after)
+    if (name != "read") known(name, "--dump-ir-after");
+  if (!opt.dump_after.empty() && !opt.dump) throw Error("internal: --dump-ir-after without an output stream");
+}
+
 void run_passes(ir::Graph& g, const Config& cfg, const Options& opt) {
-  remove_identities(g);
-  channels_last(g);
-  split_activations(g);
-  if (opt.fuse_batchnorm) fuse_batchnorm(g, cfg);
-  g.sort();
-  apply_config(g, cfg);
-  quantizer_precisions(g, cfg);  // quantized models: types from the quantizers (passes/quantizers.cpp)
-  infer_precisions(g, cfg, std::cerr);
-  validate_reuse_factors(g, std::cerr);
+  check_options(opt);
+  auto dump = [&](const std::string& after) {
+    if (!opt.dump_after.count(after)) return;
+    nlohmann::json j = {{"after", after}, {"graph", ir::to_json(g)}};
+    *opt.dump << j.dump(2) << "\n";
+  };
+  dump("read");
+  for (const auto& p : pipeline()) {
+    if (!opt.skip.count(p.name)) p.run(g, cfg);
+    dump(p.name);
+  }
 }
 
 }  // namespace kml::passes

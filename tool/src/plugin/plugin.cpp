@@ -26,7 +26,7 @@ void load(const std::string& path) {
     throw file_error(path, "plugin built for kml plugin API version " + std::to_string(v) + ", this kml-convert has version " +
                                std::to_string(KML_PLUGIN_API_VERSION) + ": rebuild the plugin against this kml");
   try {
-    reg(readers::LayerRegistry::instance(), emit::EmitterRegistry::instance());
+    reg(readers::LayerRegistry::instance(), emit::hls_backend().emitters());
   } catch (const Error& e) {
     throw file_error(path, std::string("plugin registration failed: ") + e.what());
   } catch (const std::exception& e) {

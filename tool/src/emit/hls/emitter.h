@@ -1,5 +1,6 @@
-// Emitters: the generated HLS project (firmware, weights, testbench, host bridge, API header, manifest).
-// They read the IR and the config; they know nothing of HDF5 or Keras files.
+// The HLS C++ backend ("hls"): the generated HLS project (firmware, weights, testbench, host bridge, API header,
+// manifest), written by per-op emitters and the project writer (project.cpp). They read the IR and the config;
+// they know nothing of HDF5 or Keras files.
 #pragma once
 #include <filesystem>
 #include <functional>
@@ -10,15 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "emit/backend.h"
 #include "ir/graph.h"
 
 namespace kml::emit {
-
-struct ProjectInfo {
-  std::string name;   // as the user gave it (file names)
-  std::string ident;  // C identifier: API namespace; the top function is ident + "_top"
-  nlohmann::json provenance = nlohmann::json::object();  // input files, hashes, versions
-};
 
 // A weight array to write into firmware/weights/<var>.h.
 struct WeightArray {
@@ -60,17 +56,26 @@ struct NodeNames {
   }
 };
 
+// The HLS backend's emitter of one IR op: a node -> its code.
 using OpEmitter = std::function<NodeCode(const NodeNames&, const Config&)>;
+using EmitterRegistry = OpEmitters<OpEmitter>;
 
-class EmitterRegistry {
+class HlsBackend : public Backend {
  public:
-  static EmitterRegistry& instance();
-  void add(const std::string& op, OpEmitter e) { ops_[op] = std::move(e); }
-  const OpEmitter* find(const std::string& op) const;
+  HlsBackend();  // with kml's own emitters
+  std::string name() const override { return "hls"; }
+  bool emits(const std::string& op) const override { return emitters_.find(op) != nullptr; }
+  void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info,
+                     const std::filesystem::path& dir) const override;
+  EmitterRegistry& emitters() { return emitters_; }
+  const EmitterRegistry& emitters() const { return emitters_; }
 
  private:
-  std::map<std::string, OpEmitter> ops_;
+  EmitterRegistry emitters_;
 };
+
+// The HLS backend (registered in BackendRegistry::instance()), with kml's emitters and the plugins'.
+HlsBackend& hls_backend();
 
 void register_core_emitters(EmitterRegistry& r);
 void register_quant_emitters(EmitterRegistry& r);      // ops_quant.cpp
@@ -101,7 +106,7 @@ std::string literal(double v, bool as_float);
 // An unsigned literal in generated C++ (config members, template arguments): 16 -> "16u".
 inline std::string unsigned_literal(std::size_t v) { return std::to_string(v) + "u"; }
 
-// Write the whole project into `dir` (which must exist and be empty).
+// Write the whole project into `dir` (which must exist and be empty) with hls_backend().
 void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info, const std::filesystem::path& dir);
 
 // The manifest describing a project (also written by write_project).

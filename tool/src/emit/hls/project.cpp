@@ -32,26 +32,21 @@ std::string NodeNames::call(const std::string& fn, const std::vector<std::string
   return "kml::" + fn + "<" + targs + out_type + ", " + config() + ">(" + vars + ");";
 }
 
-EmitterRegistry& EmitterRegistry::instance() {
-  static EmitterRegistry r = [] {
-    EmitterRegistry reg;
-    register_core_emitters(reg);
-    register_quant_emitters(reg);
-    register_conv_emitters(reg);
-    register_reshape_emitters(reg);
-    register_merge_emitters(reg);
-    register_recurrent_emitters(reg);
-    register_attention_emitters(reg);
-    register_hgq_attention_emitters(reg);
-    register_dense_po2_emitters(reg);
-    return reg;
-  }();
-  return r;
+HlsBackend::HlsBackend() {
+  register_core_emitters(emitters_);
+  register_quant_emitters(emitters_);
+  register_conv_emitters(emitters_);
+  register_reshape_emitters(emitters_);
+  register_merge_emitters(emitters_);
+  register_recurrent_emitters(emitters_);
+  register_attention_emitters(emitters_);
+  register_hgq_attention_emitters(emitters_);
+  register_dense_po2_emitters(emitters_);
 }
 
-const OpEmitter* EmitterRegistry::find(const std::string& op) const {
-  auto it = ops_.find(op);
-  return it == ops_.end() ? nullptr : &it->second;
+HlsBackend& hls_backend() {
+  static HlsBackend b;
+  return b;
 }
 
 void append_literal(std::string& out, double v, Spelling how) {
@@ -252,6 +247,10 @@ nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo
 }
 
 void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info, const fs::path& dir) {
+  hls_backend().write_project(g, cfg, info, dir);
+}
+
+void HlsBackend::write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info, const fs::path& dir) const {
   Layout L = plan(g);
   const std::string top = info.ident + "_top";
 
@@ -259,7 +258,7 @@ void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& inf
   std::vector<NodeCode> code;
   std::set<std::string> includes;
   for (const auto& nn : L.nodes) {
-    const OpEmitter* e = EmitterRegistry::instance().find(nn.node->op);
+    const OpEmitter* e = emitters_.find(nn.node->op);
     if (!e) throw Error("internal: no emitter for IR op '" + nn.node->op + "' (layer '" + nn.node->keras_name + "')");
     code.push_back((*e)(nn, cfg));
     for (auto& inc : code.back().includes) includes.insert(inc);
