@@ -35,7 +35,12 @@ std::string error_of(const std::function<void()>& f) {
 std::vector<nlohmann::json> documents(const std::string& text) {
   std::vector<nlohmann::json> r;
   std::istringstream in(text);
-  while (in >> std::ws && in.peek() != EOF) r.push_back(nlohmann::json::parse(in, nullptr, true, false));
+  // operator>> reads one document and stops after it; json::parse(istream) insists on the end of the input.
+  while (in >> std::ws && in.peek() != EOF) {
+    nlohmann::json j;
+    in >> j;
+    r.push_back(std::move(j));
+  }
   return r;
 }
 
