@@ -7,7 +7,7 @@
 # Models: every model of the shared corpus (keras3 .keras/.h5, hgq2 .keras, keras2 full .h5 and JSON + weights
 # pairs) and of tests/data, and the custom-layer example with its plugin (when plugins are given). Configurations:
 # the ones kml's tests convert with (tests/e2e/CMakeLists.txt, tests/cmake, examples), each applied to every model
-# (a layer-named section that matches nothing only adds a warning, which is compared too).
+# (a layer-named section that matches nothing is an error, which is compared too).
 #
 # Options:
 #   -w DIR             work directory (default: /tmp/kml-compare-$USER); DIR/old and DIR/new hold the projects

@@ -75,7 +75,7 @@ TEST_CASE("precision strings", "[precision]") {
   CHECK_THROWS_WITH(parse_precision("ap_fixed<x,6>"), Catch::Contains("width 'x' is not an integer"));
   CHECK_THROWS_WITH(parse_precision("ap_fixed<16,6,AP_ROUND>"), Catch::Contains("unknown rounding mode 'AP_ROUND'"));
   CHECK_THROWS_WITH(parse_precision("ap_fixed<16,6,AP_RND,AP_CLIP>"), Catch::Contains("unknown overflow mode"));
-  CHECK_THROWS_WITH(parse_precision("ap_fixed<0,0>"), Catch::Contains("outside 1..128"));
+  CHECK_THROWS_WITH(parse_precision("ap_fixed<0,0>"), Catch::Contains("outside 1..64"));
   CHECK_THROWS_WITH(parse_precision("bfloat16"), Catch::Contains("bad precision 'bfloat16'"));
   CHECK_THROWS_WITH(parse_precision("ap_fixd<16,6>"), Catch::Contains("unknown type 'ap_fixd'"));
 }

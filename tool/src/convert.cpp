@@ -18,6 +18,7 @@
 #include "passes/passes.h"
 #include "project/project.h"
 #include "readers/keras_model.h"
+#include "readers/layers.h"
 #include "util/error.h"
 #include "version.h"
 
@@ -128,6 +129,32 @@ class StagingDir {
 
 }  // namespace
 
+static bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    if (n < 0) return false;
+    for (int k = 1; k <= n; ++k)
+      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += static_cast<std::size_t>(n) + 1;
+  }
+  return true;
+}
+
+// A [layer_type.<Class>] must name a layer class (one kml converts, or one of the model): a misspelt class would
+// otherwise match nothing and its settings would be dropped without a word. A known class the model does not
+// use is fine (one TOML may serve several models).
+static void check_layer_types(const Config& cfg, const ir::Graph& g) {
+  for (const auto& [type, s] : cfg.by_type) {
+    if (type == "InputLayer" || readers::LayerRegistry::instance().find(type)) continue;
+    bool used = false;
+    for (const auto& n : g.nodes()) used = used || n->keras_class == type;
+    if (!used)
+      throw Error((cfg.file.empty() ? std::string("--set") : cfg.file) + ": [layer_type." + type +
+                  "] is not a Keras layer class kml knows, and no layer of the model has that class");
+  }
+}
+
 void convert(const ConvertOptions& o) {
   using clock = std::chrono::steady_clock;
   auto t0 = clock::now();
@@ -147,6 +174,7 @@ void convert(const ConvertOptions& o) {
   if (!o.config.empty() && !fs::exists(o.config)) throw file_error(o.config, "no such file");
   Config cfg = project::load_config(o.config, o.project);
   readers::ReadResult r = readers::read_model(o.model, o.weights);
+  check_layer_types(cfg, r.graph);
   auto t_read = clock::now();
   try {
     passes::run_passes(r.graph, cfg, popt);
@@ -166,6 +194,10 @@ void convert(const ConvertOptions& o) {
   info.name = o.name.empty() ? fs::path(o.model).stem().string() : o.name;
   if (info.name.empty() || info.name.find_first_of("/\\") != std::string::npos)
     throw Error("bad model name '" + info.name + "' (it names files: no slashes)");
+  if (!valid_utf8(info.name))
+    throw o.name.empty() ? file_error(o.model, "the model name taken from the file name is not valid UTF-8 (it goes into "
+                                               "the generated files); rename the file or give -n NAME")
+                         : Error("bad model name given with -n: not valid UTF-8 (it goes into the generated files)");
   info.ident = emit::c_identifier(info.name);
   nlohmann::json prov;
   prov["model"] = {{"path", fs::absolute(o.model).string()}, {"fnv1a64", fnv1a_file(o.model)}, {"format", r.format}};

@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -10,6 +12,10 @@
 
 namespace kml {
 namespace {
+
+constexpr int64_t kMaxReuseFactor = int64_t{1} << 30;
+constexpr int64_t kMaxTableSize = int64_t{1} << 20;  // entries of one lookup table in the firmware
+constexpr int64_t kMaxFifoDepth = int64_t{1} << 24;
 
 const std::set<std::string>& roles() {
   static const std::set<std::string> r(precision_roles().begin(), precision_roles().end());
@@ -37,9 +43,12 @@ struct Parser {
     }
   }
 
-  int positive_int(const toml::node& n, const std::string& key) const {
+  // A positive integer up to `max` (every count kml emits is an int in the generated C++; the caps are far
+  // beyond any real design and keep the arithmetic on them from overflowing).
+  int positive_int(const toml::node& n, const std::string& key, int64_t max) const {
     auto v = n.value<int64_t>();
     if (!v || !n.is_integer() || *v < 1) throw err(n, "'" + key + "' must be a positive integer");
+    if (*v > max) throw err(n, "'" + key + "' = " + std::to_string(*v) + " is too large (at most " + std::to_string(max) + ")");
     return static_cast<int>(*v);
   }
 
@@ -64,14 +73,14 @@ struct Parser {
           s.precision_all = prec(v, full);
         }
       } else if (key == "reuse_factor") {
-        s.reuse_factor = positive_int(v, full);
+        s.reuse_factor = positive_int(v, full, kMaxReuseFactor);
       } else if (key == "strategy") {
         std::string st = str(v, full);
         for (auto& c : st) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (st != "latency" && st != "resource") throw err(v, "'" + full + "' must be \"latency\" or \"resource\"");
         s.strategy = st;
       } else if (key == "table_size") {
-        s.table_size = positive_int(v, full);
+        s.table_size = positive_int(v, full, kMaxTableSize);
       } else if (key == "trace") {
         if (!v.is_boolean()) throw err(v, "'" + full + "' must be true or false");
         s.trace = v.value<bool>().value();
@@ -81,7 +90,7 @@ struct Parser {
           throw err(v, "'" + full + "' must be \"stable\", \"latency\" or \"argmax\"");
         s.implementation = im;
       } else if (key == "fifo_depth") {
-        s.fifo_depth = positive_int(v, full);
+        s.fifo_depth = positive_int(v, full, kMaxFifoDepth);
       } else if (key == "fuse_batchnorm") {
         if (!v.is_boolean()) throw err(v, "'" + full + "' must be true or false");
         s.fuse_batchnorm = v.value<bool>().value();
@@ -110,10 +119,13 @@ bool catch_all_covers(const std::string& role) {
 }
 
 Config Config::load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw file_error(path, "is a directory, not a config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw file_error(path, "cannot open config file");
   std::ostringstream ss;
   ss << in.rdbuf();
+  if (in.bad()) throw file_error(path, "cannot read config file");
   return parse(ss.str(), path);
 }
 
@@ -148,8 +160,8 @@ Config Config::parse(const std::string& text, const std::string& label) {
       for (const char* ck : {"clock_period", "clock_uncertainty"}) {
         if (auto n = m.get(ck)) {
           auto d = n->value<double>();
-          if (!d || !(n->is_integer() || n->is_floating_point()) || *d <= 0)
-            throw p.err(*n, std::string("'model.") + ck + "' must be a positive number");
+          if (!d || !(n->is_integer() || n->is_floating_point()) || !std::isfinite(*d) || *d <= 0)
+            throw p.err(*n, std::string("'model.") + ck + "' must be a positive (finite) number");
           (std::string(ck) == "clock_period" ? c.clock_period : c.clock_uncertainty) = *d;
         }
       }

@@ -21,6 +21,9 @@ std::string upper(std::string s) {
   return s;
 }
 
+constexpr int kMaxWidth = 64;
+constexpr int kMaxIntegerBits = 512;
+
 int parse_int(const std::string& text, const std::string& what, const std::string& whole) {
   std::string t = trim(text);
   std::size_t pos = 0;
@@ -138,8 +141,15 @@ Precision parse_precision(const std::string& text) {
     if (args.size() > 3) p.overflow = mode(args[3], overflow_modes(), "overflow", whole);
     if (args.size() > 4) p.sat_bits = parse_int(args[4], "saturation bits", whole);
   }
-  if (p.width < 1 || p.width > 128)
-    throw Error("bad precision '" + whole + "': width " + std::to_string(p.width) + " is outside 1..128");
+  // kml's runtime holds every value, and the product of two values (W1 + W2 bits), in one native integer of at
+  // most 128 bits: 64 is the widest width whose products it can represent.
+  if (p.width < 1 || p.width > kMaxWidth)
+    throw Error("bad precision '" + whole + "': width " + std::to_string(p.width) + " is outside 1.." +
+                std::to_string(kMaxWidth) + " (the widest type whose products kml's 128-bit runtime can represent)");
+  // Values convert through double: the scale 2^(I-W) and the range 2^I must stay well inside its exponent range.
+  if (p.integer < -kMaxIntegerBits || p.integer > kMaxIntegerBits)
+    throw Error("bad precision '" + whole + "': integer width " + std::to_string(p.integer) + " is outside " +
+                std::to_string(-kMaxIntegerBits) + ".." + std::to_string(kMaxIntegerBits));
   if (p.sat_bits < 0 || p.sat_bits > p.width)
     throw Error("bad precision '" + whole + "': saturation bits must be in 0.." + std::to_string(p.width));
   return p;

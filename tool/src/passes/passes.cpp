@@ -184,9 +184,12 @@ void apply_config(ir::Graph& g, const Config& cfg) {
     n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);
     n.settings["implementation"] = cfg.setting(&LayerSettings::implementation, names, types, std::string("stable"));
   }
+  // A [layer.<name>] that matches nothing is a typo or a config meant for another model: refused, as hls4ml's
+  // silent ignoring would build a design without the setting the user asked for.
   for (const auto& [name, s] : cfg.by_name)
     if (!used_names.count(name))
-      std::cerr << "kml-convert: warning: " << cfg.file << ": [layer." << name << "] matches no layer of the model\n";
+      throw Error((cfg.file.empty() ? std::string("--set") : cfg.file) + ": [layer." + name +
+                  "] matches no layer of the model");
   (void)used_types;
 }
 
