@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "config/precision.h"
 #include "config/toml_text.h"
+#include "util/json_depth.h"
 #include "util/error.h"
 
 namespace kml {
@@ -296,6 +297,7 @@ struct Translator {
 Hls4mlImport import_hls4ml_text(const std::string& text, const std::string& label, bool is_json) {
   json root;
   if (is_json) {
+    check_json_depth(text, label);
     try {
       root = json::parse(text);
     } catch (const json::parse_error& e) {

@@ -1,8 +1,16 @@
-// A small RAII layer over the HDF5 C library: open files (from disk or memory), walk groups,
-// read string attributes and numeric datasets. Errors name the file and the object.
+// HDF5 files for kml: reading goes through a contained snapshot, writing through a small RAII layer over the
+// HDF5 C library. Errors name the file and the object.
+//
+// Reading a file (File::open, File::open_image) does not touch the HDF5 library in kml's own process: a forked
+// child opens the file, walks every group (cycles and absurd depths are refused), checks every dataset's
+// declared size against the file's real size before sizing a buffer, reads the numbers and hands the whole
+// tree back through a pipe, within a time limit. A corrupt file that crashes or hangs the library itself (its
+// bugs on fuzzed files) thus becomes one "corrupt HDF5 file" error naming the file, not kml's crash. The
+// accessors below answer from that snapshot.
 #pragma once
 #include <hdf5.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +39,11 @@ struct Array {
   std::vector<double> data;
 };
 
+struct Object;  // one group or dataset of a snapshot (hdf5.cpp)
+
 class File {
  public:
-  // Open a file on disk read-only; throws kml::Error naming `path` if it is missing or not HDF5.
+  // Open a file on disk read-only; throws kml::Error naming `path` if it is missing, not HDF5, or corrupt.
   static File open(const std::string& path);
   // Open an in-memory HDF5 image; `label` names it in errors (e.g. "model.keras:model.weights.h5").
   static File open_image(std::vector<char> image, const std::string& label);
@@ -54,9 +64,11 @@ class File {
   void write(const std::string& dataset, const std::vector<std::size_t>& shape, const std::vector<float>& data);
 
  private:
-  Handle file_;
+  const Object* find(const std::string& path) const;
+
+  Handle file_;                          // files created for writing
+  std::shared_ptr<const Object> root_;   // files opened for reading: the snapshot
   std::string label_;
-  std::vector<char> image_;  // backing store for in-memory files
 };
 
 }  // namespace kml::h5

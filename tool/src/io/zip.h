@@ -1,5 +1,6 @@
 // Reading members of a zip archive (Keras 3 `.keras` files) with libzip.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ class Archive {
  private:
   std::string path_;
   void* zip_ = nullptr;
+  std::uint64_t archive_size_ = 0;  // bytes of the archive file: no member can declare more
 };
 
 }  // namespace kml::zip

@@ -1,5 +1,6 @@
 #include "readers/keras_model.h"
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "readers/layers.h"
 #include "readers/weights.h"
 #include "util/error.h"
+#include "util/json_depth.h"
 
 namespace kml::readers {
 namespace {
@@ -45,6 +47,7 @@ std::string python_json_literals(const std::string& text) {
 }
 
 json parse_json(const std::string& text, const std::string& label) {
+  check_json_depth(text, label);
   try {
     return json::parse(python_json_literals(text));
   } catch (const json::parse_error& e) {
@@ -62,6 +65,43 @@ std::string read_text(const std::string& path) {
 
 bool ends_with(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+// nlohmann's message without its "[json.exception.type_error.302] " prefix.
+std::string json_what(const json::exception& e) {
+  std::string w = e.what();
+  if (w.rfind("[json.exception.", 0) == 0 && w.find("] ") != std::string::npos) w = w.substr(w.find("] ") + 2);
+  return w;
+}
+
+// The model's layer list, checked before anything walks it: every entry an object with a class name, a
+// config and a non-empty name, no two layers with the same name (Keras refuses them; the weights are found by
+// name, so the second layer would silently get the first one's). Errors name the file and the layer.
+void check_layers(const json& model, const std::string& file) {
+  if (!model.is_object()) throw file_error(file, "the model config is not a JSON object");
+  if (!model.contains("class_name") || !model["class_name"].is_string())
+    throw file_error(file, "model config has no 'class_name'");
+  if (!model.contains("config")) return;
+  const json& cfg = model["config"];
+  const json* layers = cfg.is_array() ? &cfg : cfg.is_object() && cfg.contains("layers") ? &cfg["layers"] : nullptr;
+  if (!layers) return;
+  if (!layers->is_array()) throw file_error(file, "the model's 'layers' is not a list");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < layers->size(); ++i) {
+    const json& l = (*layers)[i];
+    std::string where = "layer #" + std::to_string(i + 1);
+    if (!l.is_object()) throw file_error(file, where + " is not a JSON object (" + std::string(l.type_name()) + ")");
+    if (!l.contains("class_name") || !l["class_name"].is_string())
+      throw file_error(file, where + " has no 'class_name' string");
+    where += " (" + l["class_name"].get<std::string>() + ")";
+    if (!l.contains("config") || !l["config"].is_object()) throw file_error(file, where + " has no 'config' object");
+    const json& c = l["config"];
+    if (!c.contains("name") || !c["name"].is_string()) throw file_error(file, where + " has no 'name' string");
+    const std::string name = c["name"].get<std::string>();
+    if (name.empty()) throw file_error(file, where + " has an empty name");
+    if (!names.insert(name).second)
+      throw file_error(file, "two layers are named '" + name + "' (Keras refuses duplicate layer names)");
+  }
 }
 
 // Input shape (without batch) from an InputLayer or a first layer's config.
@@ -127,22 +167,26 @@ class GraphBuilder {
     std::string prev;
     for (std::size_t i = 0; i < layers.size(); ++i) {
       Layer l = layer_of(layers[i]);
-      if (l.cls == "InputLayer") {
-        auto shape = declared_input_shape(*l.cfg);
-        if (!shape) throw file_error(file_, "InputLayer '" + l.name + "' has no fully known input shape");
-        prev = add_input(l.name, *shape, l.cfg->value("dtype", "float32")).name;
-        continue;
-      }
-      if (prev.empty()) {
-        auto shape = declared_input_shape(*l.cfg);
-        if (!shape && layers[i].contains("build_config")) {
-          const json& bc = layers[i]["build_config"];
-          if (bc.contains("input_shape")) shape = declared_input_shape(json{{"batch_shape", bc["input_shape"]}});
+      try {
+        if (l.cls == "InputLayer") {
+          auto shape = declared_input_shape(*l.cfg);
+          if (!shape) throw file_error(file_, "InputLayer '" + l.name + "' has no fully known input shape");
+          prev = add_input(l.name, *shape, l.cfg->value("dtype", "float32")).name;
+          continue;
         }
-        if (!shape) throw file_error(file_, "cannot tell the model's input shape (no InputLayer, no batch_input_shape)");
-        prev = add_input(g_.unique_name(g_.name.empty() ? "input" : g_.name + "_input"), *shape, "float32").name;
+        if (prev.empty()) {
+          auto shape = declared_input_shape(*l.cfg);
+          if (!shape && layers[i].contains("build_config")) {
+            const json& bc = layers[i]["build_config"];
+            if (bc.contains("input_shape")) shape = declared_input_shape(json{{"batch_shape", bc["input_shape"]}});
+          }
+          if (!shape) throw file_error(file_, "cannot tell the model's input shape (no InputLayer, no batch_input_shape)");
+          prev = add_input(g_.unique_name(g_.name.empty() ? "input" : g_.name + "_input"), *shape, "float32").name;
+        }
+        prev = call(l, {prev});
+      } catch (const json::exception& e) {
+        throw file_error(file_, "layer '" + l.name + "' (" + l.cls + "): malformed config: " + json_what(e));
       }
-      prev = call(l, {prev});
     }
     if (prev.empty()) throw file_error(file_, "the model has no layers");
     g_.outputs.push_back(prev);
@@ -191,25 +235,35 @@ class GraphBuilder {
     const json& layers = cfg.at("layers");
     for (const auto& lj : layers) {
       Layer l = layer_of(lj);
-      if (l.cls == "InputLayer") {
-        auto shape = declared_input_shape(*l.cfg);
-        if (!shape) throw file_error(file_, "InputLayer '" + l.name + "' has no fully known input shape");
-        add_input(l.name, *shape, l.cfg->value("dtype", "float32"));
-        produced_[l.name] = l.name;
-        continue;
+      try {
+        if (l.cls == "InputLayer") {
+          auto shape = declared_input_shape(*l.cfg);
+          if (!shape) throw file_error(file_, "InputLayer '" + l.name + "' has no fully known input shape");
+          add_input(l.name, *shape, l.cfg->value("dtype", "float32"));
+          produced_[l.name] = l.name;
+          continue;
+        }
+        std::vector<std::pair<std::string, int>> sources;
+        try {
+          sources = inbound(l);
+        } catch (const json::exception& e) {
+          throw file_error(file_, "layer '" + l.name + "' (" + l.cls + "): malformed inbound_nodes: " + json_what(e));
+        }
+        std::vector<std::string> ins;
+        for (const auto& [src, tensor] : sources) {
+          if (tensor != 0)
+            throw file_error(file_, "layer '" + l.name + "' reads output " + std::to_string(tensor) + " of layer '" +
+                                        src + "' (layers with several outputs are not supported)");
+          auto it = produced_.find(src);
+          if (it == produced_.end())
+            throw file_error(file_, "layer '" + l.name + "' reads layer '" + src + "' which is not defined before it");
+          ins.push_back(it->second);
+        }
+        if (ins.empty()) throw file_error(file_, "layer '" + l.name + "' (" + l.cls + ") has no inputs");
+        produced_[l.name] = call(l, ins);
+      } catch (const json::exception& e) {
+        throw file_error(file_, "layer '" + l.name + "' (" + l.cls + "): malformed config: " + json_what(e));
       }
-      std::vector<std::string> ins;
-      for (const auto& [src, tensor] : inbound(l)) {
-        if (tensor != 0)
-          throw file_error(file_, "layer '" + l.name + "' reads output " + std::to_string(tensor) + " of layer '" + src +
-                                      "' (layers with several outputs are not supported)");
-        auto it = produced_.find(src);
-        if (it == produced_.end())
-          throw file_error(file_, "layer '" + l.name + "' reads layer '" + src + "' which is not defined before it");
-        ins.push_back(it->second);
-      }
-      if (ins.empty()) throw file_error(file_, "layer '" + l.name + "' (" + l.cls + ") has no inputs");
-      produced_[l.name] = call(l, ins);
     }
     // Keep the model's declared input order.
     std::vector<std::string> order = endpoint_names(cfg.value("input_layers", json::array()));
@@ -254,6 +308,14 @@ class GraphBuilder {
     ctx.inputs = ins;
     for (const auto& i : ins) ctx.in_shapes.push_back(g_.at(i).shape);
     ctx.weights = weights_.layer(l.name, l.cls);
+    // NaN and infinities have no fixed-point value and no exact C++ literal: refused here, once for every layer.
+    for (const auto& w : ctx.weights)
+      for (std::size_t k = 0; k < w.tensor.data.size(); ++k)
+        if (!std::isfinite(w.tensor.data[k]))
+          throw file_error(file_, "layer '" + l.name + "' (" + l.cls + "): weight '" + w.name + "' holds " +
+                                      (std::isnan(w.tensor.data[k]) ? "NaN" : "an infinity") + " (element " +
+                                      std::to_string(k) + " of " + ir::shape_str(w.tensor.shape) +
+                                      "); weights must be finite numbers");
     ctx.keras_major = keras_major_;
     ctx.graph = &g_;
     (*h)(ctx);
@@ -299,6 +361,7 @@ ReadResult read_model(const std::string& model, const std::string& weights) {
     auto cfg = ar.read("config.json");
     if (!cfg) throw file_error(model, "not a Keras 3 archive: it has no config.json");
     json config = parse_json(std::string(cfg->begin(), cfg->end()), model + ":config.json");
+    check_layers(config, model);
     auto wimg = ar.read("model.weights.h5");
     if (!wimg) throw file_error(model, "not a Keras 3 archive: it has no model.weights.h5");
     std::vector<std::pair<std::string, std::string>> layers;
@@ -312,7 +375,7 @@ ReadResult read_model(const std::string& model, const std::string& weights) {
     try {
       r.graph = b.build(config);
     } catch (const json::exception& e) {
-      throw file_error(model, std::string("malformed config.json: ") + e.what());
+      throw file_error(model, std::string("malformed config.json: ") + json_what(e));
     }
     return r;
   }
@@ -320,6 +383,7 @@ ReadResult read_model(const std::string& model, const std::string& weights) {
     if (weights.empty()) throw file_error(model, "a JSON architecture needs its weights file (--weights FILE.h5)");
     r.files.push_back(weights);
     json config = parse_json(read_text(model), model);
+    check_layers(config, model);
     auto store = keras2_weights(h5::File::open(weights));
     r.keras_major = major_of(config.value("keras_version", std::string()));
     if (r.keras_major == 0) r.keras_major = guess_major(config);
@@ -328,7 +392,7 @@ ReadResult read_model(const std::string& model, const std::string& weights) {
     try {
       r.graph = b.build(config);
     } catch (const json::exception& e) {
-      throw file_error(model, std::string("malformed model JSON: ") + e.what());
+      throw file_error(model, std::string("malformed model JSON: ") + json_what(e));
     }
     return r;
   }
@@ -337,6 +401,7 @@ ReadResult read_model(const std::string& model, const std::string& weights) {
   auto cfg_text = f.attr_string("/", "model_config");
   if (!cfg_text) throw file_error(model, "no 'model_config' attribute: not a full Keras model file (weights only? pass the JSON architecture with --weights)");
   json config = parse_json(*cfg_text, model + ":model_config");
+  check_layers(config, model);
   std::string version = f.attr_string("/", "keras_version").value_or("");
   r.keras_major = major_of(version);
   if (r.keras_major == 0) r.keras_major = guess_major(config);
@@ -350,7 +415,7 @@ ReadResult read_model(const std::string& model, const std::string& weights) {
   try {
     r.graph = b.build(config);
   } catch (const json::exception& e) {
-    throw file_error(model, std::string("malformed model_config: ") + e.what());
+    throw file_error(model, std::string("malformed model_config: ") + json_what(e));
   }
   return r;
 }

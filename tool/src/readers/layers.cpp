@@ -10,6 +10,10 @@ const ir::Tensor& LayerCtx::weight(std::size_t i, const std::string& what) const
   if (i >= weights.size())
     throw error("missing weights: expected " + what + " (weight #" + std::to_string(i) + "), the file has " +
                 std::to_string(weights.size()) + " weight(s) for this layer");
+  // No layer has an empty weight (and the handlers divide by and broadcast over their sizes).
+  if (weights[i].tensor.size() == 0)
+    throw error(what + " (weight '" + weights[i].name + "') holds no values (shape " +
+                ir::shape_str(weights[i].tensor.shape) + ")");
   return weights[i].tensor;
 }
 

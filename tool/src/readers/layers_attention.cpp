@@ -68,6 +68,12 @@ std::pair<const ir::Tensor*, const ir::Tensor*> sublayer(const LayerCtx& c, cons
     else if (tail == "bias" || tail == "vars/1") b = &w.tensor;
   }
   if (!k) throw c.error("missing the weights of its '" + names[0] + "' projection");
+  // The bias is declared by the config, not guessed from the file: a declared bias that is missing is an error.
+  const json& ub = c.config().contains("use_bias") ? c.config()["use_bias"] : json(true);
+  if (!ub.is_boolean()) throw c.error("'use_bias' must be true or false");
+  if (ub.get<bool>() && !b)
+    throw c.error("use_bias is true but the weights of its '" + names[0] + "' projection have no bias");
+  if (!ub.get<bool>()) b = nullptr;
   return {k, b};
 }
 

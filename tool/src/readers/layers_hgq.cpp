@@ -8,6 +8,7 @@
 // layers (a table indexed by the input's raw bits).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "quant/fixed.h"
@@ -119,7 +120,18 @@ namespace {
 // ---------------------------------------------------------------------------------------------------------
 // HGQ2 quantizers.
 
-int round_even(double v) { return static_cast<int>(quant::round_scaled(v, quant::Round::RND_CONV)); }
+// A quantizer's saved bit count (b, i or f), rounded as HGQ2 does; bounded before it becomes an int, so that
+// b - i and the widths built from it cannot overflow (a real quantizer has a few dozen bits at most).
+constexpr double kMaxQuantizerBits = 256;
+int round_even(const LayerCtx& c, double v, const std::string& what, const char* var) {
+  double r = quant::round_scaled(v, quant::Round::RND_CONV);
+  if (!(std::fabs(r) <= kMaxQuantizerBits)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    throw c.error(what + ": quantizer bit count '" + var + "' = " + buf + " is outside -256..256");
+  }
+  return static_cast<int>(r);
+}
 
 // The quantizer config dict inside a layer config ({"class_name": "QuantizerConfig", "config": {...}}).
 const json& qconf_body(const LayerCtx& c, const json& conf, const std::string& what) {
@@ -185,12 +197,12 @@ FixedParams hgq2_quantizer(const LayerCtx& c, const json& conf_json, const std::
   for (std::size_t e = 0; e < n; ++e) {
     p.k[e] = v["k"][e] != 0 ? 1 : 0;
     if (q_type == "kbi") {
-      int b = round_even(v["b"][e]);
-      p.i[e] = round_even(v["i"][e]);
+      int b = round_even(c, v["b"][e], what, "b");
+      p.i[e] = round_even(c, v["i"][e], what, "i");
       p.f[e] = b - p.i[e];
     } else {
-      p.i[e] = round_even(v["i"][e]);
-      p.f[e] = round_even(v["f"][e]);
+      p.i[e] = round_even(c, v["i"][e], what, "i");
+      p.f[e] = round_even(c, v["f"][e], what, "f");
     }
   }
   // HGQ2 weights in WRAP mode are only rounded at inference (FixedPointQuantizerKBI/KIF.call).

@@ -110,7 +110,12 @@ class Keras3Store : public WeightStore {
       std::vector<int> idx;
       for (auto& k : kids) {
         bool digits = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-        if (digits) idx.push_back(std::stoi(k));
+        if (!digits) continue;
+        // Keras numbers a layer's variables 0, 1, 2, ...: an index beyond any real layer is a corrupt file.
+        if (k.size() > 6)
+          throw file_error(file_.label(), "group '" + vars + "' has a variable named '" + k.substr(0, 40) +
+                                              "', not a variable index of a Keras layer");
+        idx.push_back(std::stoi(k));
       }
       std::sort(idx.begin(), idx.end());
       for (int i : idx)
