@@ -348,4 +348,122 @@ with zipfile.ZipFile(os.path.join(OUT, "qkeras_v3_dense.keras"), "w") as z:
     z.writestr("model.weights.h5", wbuf.getvalue())
 save_io("qkeras_v3_dense", [x], [q_relu(x @ k1 + b1, 6, 0) @ k2 + b2])
 
+
+# ---- GarNet / GarNetStack (hls4ml's contrib/garnet.py), Keras 2 JSON + HDF5 as example-models ships garnet_1layer:
+# inputs (x (V, F) vertex features, n (1,) vertex count), references from garnet.py's math written out in numpy
+# (the transforms applied as they are, no contraction). Features of the vertices v >= n are random, not zero: the
+# layer must ignore them.
+def garnet_forward(x, nv, subs, collapse, mean_by_nvert, quantize):
+    """subs: per sublayer (FLR kernel, FLR bias, S kernel, S bias, Fout kernel, Fout bias)."""
+    x = x.astype(np.float64)
+    V = x.shape[1]
+    mask = (np.arange(V)[None, :] < nv.reshape(-1, 1)).astype(np.float64)[..., None]  # (B, V, 1)
+    nvf = nv.reshape(-1, 1, 1).astype(np.float64)
+    tern = lambda w: np.where(w > 0.5, 1.0, np.where(w <= -0.5, -1.0, 0.0))  # hls4ml's TernaryQuantizer
+    data = x
+    for fk, fb, sk, sb, ok, ob in subs:
+        fk, fb, ok = (tern(fk), tern(fb), tern(ok)) if quantize else (fk, fb, ok)
+        feat = data @ fk + fb                              # (B, V, P)
+        dist = data @ sk + sb                              # (B, V, A)
+        ew = mask * np.exp(-dist ** 2)                     # (B, V, A)
+        agg = np.einsum("bva,bvp->bap", ew, feat)          # sum over vertices
+        agg = agg / nvf if mean_by_nvert else agg / V      # graph mean
+        upd = np.einsum("bva,bap->bvap", ew, agg).reshape(x.shape[0], V, -1)  # (B, V, A*P)
+        data = mask * (upd @ ok + ob)                      # linear output activation, masked
+    if collapse == "mean":
+        return data.sum(axis=1) / (nvf[:, 0] if mean_by_nvert else V)  # hls4ml: mean over the n real vertices
+    if collapse == "sum":
+        return data.sum(axis=1)
+    if collapse == "max":
+        return data.max(axis=1)
+    return data
+
+
+def save_functional(name, layers, weights, inputs, outputs):
+    arch = {"class_name": "Model", "config": {"name": name, "layers": layers, "input_layers": [[i, 0, 0] for i in inputs],
+                                              "output_layers": [[o, 0, 0] for o in outputs]},
+            "keras_version": "2.2.4-tf", "backend": "tensorflow"}
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(arch, f, indent=1)
+    with h5py.File(os.path.join(OUT, name + "_weights.h5"), "w") as f:
+        f.attrs["backend"] = np.bytes_("tensorflow")
+        f.attrs["keras_version"] = np.bytes_("2.2.4-tf")
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = np.array([np.bytes_(n) for n, _ in weights])
+        for lname, ws in weights:
+            lg = g.create_group(lname)
+            names = [f"{lname}/{var}:0" for var, _ in ws]
+            lg.attrs["weight_names"] = np.array([np.bytes_(n) for n in names]) if names else np.array([], "f8")
+            for (var, arr), full in zip(ws, names):
+                lg.create_dataset(full, data=np.asarray(arr, np.float32))
+
+
+def garnet_weights(rng, F, subs_dims, stack):
+    """Per sublayer (P, A, O): weights named as garnet.py's NamedDense layers save them."""
+    subs, named = [], []
+    for i, (P, A, O) in enumerate(subs_dims):
+        tag = str(i) if stack else ""
+        w = [(rng.standard_normal((F, P)) * 0.5).astype(np.float32), (rng.standard_normal(P) * 0.3).astype(np.float32),
+             (rng.standard_normal((F, A)) * 0.4).astype(np.float32), (rng.standard_normal(A) * 0.3).astype(np.float32),
+             (rng.standard_normal((A * P, O)) * 0.4).astype(np.float32), (rng.standard_normal(O) * 0.2).astype(np.float32)]
+        subs.append(w)
+        for (t, kind), arr in zip([("FLR", "kernel"), ("FLR", "bias"), ("S", "kernel"), ("S", "bias"),
+                                   ("Fout", "kernel"), ("Fout", "bias")], w):
+            named.append((t + tag + "_" + kind, arr))
+        F = O
+    return subs, named
+
+
+def garnet_model(name, V, F, subs_dims, collapse="mean", mean_by_nvert=False, quantize=False, stack=False,
+                 head=True, cfg_over=None, nv_dtype="int32", n_events=N):
+    layers = [{"class_name": "InputLayer", "config": {"batch_input_shape": [None, V, F], "dtype": "float32",
+                                                      "sparse": False, "ragged": False, "name": "input_1"},
+               "name": "input_1", "inbound_nodes": []},
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 1], "dtype": nv_dtype,
+                                                      "sparse": False, "ragged": False, "name": "input_2"},
+               "name": "input_2", "inbound_nodes": []}]
+    subs, named = garnet_weights(rng, F, subs_dims, stack)
+    P, A, O = (list(v) for v in zip(*subs_dims))
+    cfg = {"name": "gar_1", "trainable": True, "dtype": "float32", "simplified": True, "collapse": collapse,
+           "input_format": "xn", "output_activation": None, "quantize_transforms": quantize,
+           "mean_by_nvert": mean_by_nvert, "n_aggregators": A if stack else A[0], "n_filters": O if stack else O[0],
+           "n_propagate": P if stack else P[0]}
+    if stack:
+        cfg["n_sublayers"] = len(subs_dims)
+    cfg.update(cfg_over or {})
+    layers.append({"class_name": "GarNetStack" if stack else "GarNet", "config": cfg, "name": "gar_1",
+                   "inbound_nodes": [[["input_1", 0, 0, {}], ["input_2", 0, 0, {}]]]})
+    weights = [("input_1", []), ("input_2", []), ("gar_1", named)]
+    x = (rng.standard_normal((n_events, V, F)) * 0.8).astype(np.float32)
+    nv = rng.integers(1, V + 1, size=(n_events, 1))
+    nv[0, 0], nv[1, 0] = V, 1
+    y = garnet_forward(x, nv, subs, collapse, mean_by_nvert, quantize)
+    out = "gar_1"
+    if head:  # a Dense after the layer, as garnet_1layer has
+        k = (rng.standard_normal((O[-1], 3)) * 0.5).astype(np.float32)
+        b = (rng.standard_normal(3) * 0.1).astype(np.float32)
+        layers.append({"class_name": "Dense", "config": {"name": "dense", "trainable": True, "dtype": "float32",
+                                                         "units": 3, "activation": "linear", "use_bias": True},
+                       "name": "dense", "inbound_nodes": [[["gar_1", 0, 0, {}]]]})
+        weights.append(("dense", [("kernel", k), ("bias", b)]))
+        y = y @ k + b
+        out = "dense"
+    save_functional(name, layers, weights, ["input_1", "input_2"], [out])
+    save_io(name, [x, nv.astype(np.float32)], [y])
+    return subs, x, nv, y
+
+
+garnet_model("garnet_mean", 16, 4, [(5, 3, 6)])                                   # GarNet, collapse mean
+garnet_model("garnet_vertices", 8, 3, [(4, 4, 5)], collapse=None, head=False, mean_by_nvert=True)
+garnet_model("garnet_sum", 8, 3, [(3, 2, 4)], collapse="sum")
+garnet_model("garnet_max", 8, 3, [(3, 2, 4)], collapse="max", head=False)
+garnet_model("garnet_nvert", 16, 4, [(4, 3, 4)], mean_by_nvert=True)
+garnet_model("garnet_stack", 16, 4, [(4, 2, 5), (3, 3, 4), (6, 4, 3)], stack=True, nv_dtype="uint16")
+garnet_model("garnet_stack_q", 16, 4, [(8, 4, 8), (8, 4, 8), (16, 8, 16)], stack=True, quantize=True,
+             nv_dtype="uint16")
+# Options kml (as hls4ml) does not implement: refused naming the option.
+garnet_model("garnet_bad_simplified", 8, 3, [(3, 2, 4)], cfg_over={"simplified": False}, n_events=2)
+garnet_model("garnet_bad_activation", 8, 3, [(3, 2, 4)], cfg_over={"output_activation": "tanh"}, n_events=2)
+garnet_model("garnet_bad_format", 8, 3, [(3, 2, 4)], cfg_over={"input_format": "x"}, n_events=2)
+
 print("kml test models written to", OUT)

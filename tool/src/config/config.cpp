@@ -109,13 +109,19 @@ struct Parser {
 }  // namespace
 
 const std::vector<std::string>& precision_roles() {
-  static const std::vector<std::string> r = {"result", "accum", "weight",    "bias",      "scale", "param",
-                                             "state",  "recurrent_weight", "table", "exp_table", "inv_table"};
+  static const std::vector<std::string> r = {"result",     "accum",       "weight",           "bias",
+                                             "scale",      "param",       "state",            "recurrent_weight",
+                                             "table",      "exp_table",   "inv_table",        "distance",
+                                             "edge_weight", "edge_weight_aggr", "aggr",        "norm"};
   return r;
 }
 
 bool catch_all_covers(const std::string& role) {
-  return role != "table" && role != "exp_table" && role != "inv_table";
+  // Tables, and GarNet's internal types (hls4ml's GarNet keeps its own defaults for them too, whatever the
+  // layer's default precision).
+  static const std::set<std::string> own = {"table", "exp_table", "inv_table", "distance",
+                                            "edge_weight", "edge_weight_aggr", "aggr", "norm"};
+  return !own.count(role);
 }
 
 Config Config::load(const std::string& path) {

@@ -76,7 +76,9 @@ const char* role_of(const std::string& var) {
                                    {"bias", "bias"},           {"scale", "scale"},   {"table", "table"},
                                    {"exp_table", "exp_table"}, {"inv_table", "inv_table"},
                                    {"state", "state"},         {"recurrent_weight", "recurrent_weight"},
-                                   {"param", "param"}};
+                                   {"param", "param"},         {"edge_weight", "edge_weight"},
+                                   {"edge_weight_aggr", "edge_weight_aggr"}, {"aggr", "aggr"},
+                                   {"norm", "norm"}};
   for (const auto& r : roles)
     if (var == r[0]) return r[1];
   return nullptr;

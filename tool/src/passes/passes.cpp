@@ -1,6 +1,7 @@
 #include "passes/passes.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <ostream>
 #include <set>
@@ -112,6 +113,7 @@ std::vector<std::string> roles_of(const ir::Node& n) {
   if (n.op == "layernorm") return {"result", "scale", "bias", "table"};
   if (n.op == "l2_normalize") return {"result", "table"};
   if (n.op == "embedding") return {"result", "weight"};
+  if (n.op == "garnet") return {"result", "weight", "bias", "distance", "edge_weight", "edge_weight_aggr", "aggr", "norm"};
   if (n.op == "rnn") return {"result", "accum", "state", "weight", "recurrent_weight", "bias", "table"};
   if (n.op == "activation") {
     std::string fn = n.attr.value("fn", "");
@@ -133,6 +135,78 @@ void embedding_input_precision(ir::Graph& g, const Config& cfg, ir::Node& n, con
   if (vocab == 0 || n.types.at("result").is_float()) return;
   int bits = 1;
   while ((std::size_t(1) << bits) < vocab) ++bits;
+  Config by_layer = cfg;
+  by_layer.model = LayerSettings{};
+  n.types["result"] = by_layer.precision(std::vector<std::string>{"result"}, names, types, Precision::fixed(bits, bits, false));
+}
+
+// Bits of an unsigned integer holding 0 .. v.
+int uint_bits(std::size_t v) {
+  int b = 1;
+  while (b < 62 && (std::size_t(1) << b) <= v) ++b;
+  return b;
+}
+
+// GarNet's built-in types where the config gives none (hls4ml's choices, 10 fractional bits, made independent of
+// the reuse factor: kml sums over all vertices before normalizing).
+//   weight, bias: the integer bits their values need + 10 fractional bits, AP_RND, AP_SAT (hls4ml sizes each
+//     array from its values the same way);
+//   distance: ap_fixed<12,4,AP_RND,AP_SAT>, the input of the exp(-d^2) table (hls4ml: <12,4> truncating);
+//   edge_weight: ap_ufixed<10,0,AP_RND,AP_SAT> (exp(-d^2) in [0, 1], 1 saturating to 1 - 2^-10);
+//   edge_weight_aggr: sums of up to V edge weights: ap_ufixed<vb+10, vb> with vb the bits of V;
+//   aggr: sums of up to V edge-weighted features and the aggregator outputs: ap_fixed<vb+I+10, vb+I> with I the
+//     integer bits of the layer's input (and, for a stack, of its result type, which carries the vertex data
+//     between sublayers);
+//   norm: 1/V or 1/n: ap_ufixed<vb+11, 1, AP_RND>.
+Precision garnet_default(const ir::Graph& g, const ir::Node& n, const std::string& role, const Precision& result) {
+  const int vb = uint_bits(n.attr.value("n_vertices", std::size_t(1)));
+  auto with = [](Precision p, const char* q, const char* o) {
+    p.rounding = q;
+    if (o) p.overflow = o;
+    return p;
+  };
+  if (role == "weight" || role == "bias") {
+    double m = 0;
+    bool neg = false;
+    for (const auto& [key, t] : n.weights) {
+      bool is_weight = key.rfind("dist_kernel", 0) == 0 || key.rfind("in_kernel", 0) == 0;
+      if (is_weight != (role == "weight")) continue;
+      for (double v : t.data) {
+        m = std::max(m, std::fabs(v));
+        neg |= v < 0;
+      }
+    }
+    int i = 0;  // integer bits (sign included when signed) for values up to m
+    while (std::ldexp(1.0, i - (neg ? 1 : 0)) <= m && i < 40) ++i;
+    if (neg && i < 1) i = 1;
+    return with(Precision::fixed(i + 10, i, neg), "AP_RND", "AP_SAT");
+  }
+  if (role == "distance") return with(Precision::fixed(12, 4), "AP_RND", "AP_SAT");
+  if (role == "edge_weight") return with(Precision::fixed(10, 0, false), "AP_RND", "AP_SAT");
+  if (role == "edge_weight_aggr") return Precision::fixed(vb + 10, vb, false);
+  if (role == "norm") return with(Precision::fixed(vb + 11, 1, false), "AP_RND", nullptr);
+  if (role == "aggr") {
+    const Precision& in = g.at(n.inputs.at(0)).types.at("result");
+    int i = in.kind == Precision::Kind::Fixed ? in.integer + (in.is_signed ? 0 : 1) : 6;
+    const auto& subs = n.attr.value("sublayers", nlohmann::json::array());
+    if (subs.size() > 1 && result.kind == Precision::Kind::Fixed)
+      i = std::max(i, result.integer + (result.is_signed ? 0 : 1));
+    return Precision::fixed(vb + i + 10, vb + i);
+  }
+  return result;
+}
+
+// An input read only as GarNet's vertex count (its second input) holds an integer 0 .. V: unless its name or type
+// sets its precision (or the model is float), an unsigned integer wide enough for V (hls4ml's examples: ap_uint).
+void garnet_count_precision(ir::Graph& g, const Config& cfg, ir::Node& n, const std::vector<std::string>& names,
+                            const std::vector<std::string>& types) {
+  std::size_t v_max = 0;
+  for (ir::Node* c : g.consumers(n.name)) {
+    if (c->op != "garnet" || c->inputs.size() != 2 || c->inputs[1] != n.name || c->inputs[0] == n.name) return;
+    v_max = std::max<std::size_t>(v_max, c->attr.value("n_vertices", std::size_t(0)));
+  }
+  if (v_max == 0 || n.types.at("result").is_float()) return;
+  const int bits = uint_bits(v_max);
   Config by_layer = cfg;
   by_layer.model = LayerSettings{};
   n.types["result"] = by_layer.precision(std::vector<std::string>{"result"}, names, types, Precision::fixed(bits, bits, false));
@@ -169,6 +243,7 @@ void apply_config(ir::Graph& g, const Config& cfg) {
       Precision fallback = def;
       if (role == "table") fallback = table_def;
       if (role == "exp_table" || role == "inv_table") fallback = softmax_table_def;
+      if (n.op == "garnet" && role != "result") fallback = garnet_default(g, n, role, result);
       if (result.is_float() && role != "result") fallback = result;  // float emulation throughout
       std::vector<std::string> lookup = {role};
       if (role == "exp_table" || role == "inv_table") lookup.push_back("table");  // "table" covers both
@@ -177,7 +252,10 @@ void apply_config(ir::Graph& g, const Config& cfg) {
       if (p.is_auto() && !auto_precision_supported(n, role)) p = fallback;
       n.types[role] = p;
     }
-    if (n.op == "input") embedding_input_precision(g, cfg, n, names, types);
+    if (n.op == "input") {
+      embedding_input_precision(g, cfg, n, names, types);
+      garnet_count_precision(g, cfg, n, names, types);
+    }
     n.reuse_factor = cfg.setting(&LayerSettings::reuse_factor, names, types, 1);
     n.strategy = cfg.setting(&LayerSettings::strategy, names, types, std::string("latency"));
     n.settings["table_size"] = cfg.setting(&LayerSettings::table_size, names, types, 1024);

@@ -131,6 +131,10 @@ class Inference {
       t_[n.name] = {n.types.at("result"), type_bound(n.types.at("result"))};
       return;
     }
+    if (n.op == "garnet") {  // no "auto" roles; its output is bounded by its result type only
+      t_[n.name] = {n.types.at("result"), type_bound(n.types.at("result"))};
+      return;
+    }
     const Tensor in = input(n);
     // Float emulation: "auto" means float throughout.
     if (in.type.is_float()) {

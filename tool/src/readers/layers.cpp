@@ -52,6 +52,7 @@ LayerRegistry& LayerRegistry::instance() {
     register_recurrent_layers(reg);
     register_attention_layers(reg);
     register_hgq_attention_layers(reg);
+    register_garnet_layers(reg);
     return reg;
   }();
   return r;

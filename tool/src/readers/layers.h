@@ -71,6 +71,7 @@ void register_merge_layers(LayerRegistry& r);      // layers_merge.cpp
 void register_recurrent_layers(LayerRegistry& r);  // layers_recurrent.cpp
 void register_attention_layers(LayerRegistry& r);  // layers_attention.cpp
 void register_hgq_attention_layers(LayerRegistry& r);  // layers_hgq_attention.cpp (HGQ2 attention, einsum, pooling)
+void register_garnet_layers(LayerRegistry& r);     // layers_garnet.cpp (hls4ml's GarNet, GarNetStack)
 
 // Activation helpers shared by handlers: a Keras activation (string or serialized dict) -> IR attribute,
 // {"fn": "relu", ...params}; "linear" for none.
