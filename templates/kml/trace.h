@@ -1,12 +1,22 @@
 // Host-side tracing of per-layer outputs (csim and emulation only; compiled out for synthesis).
-// The testbench names a directory; each traced layer then appends one line per sample to <dir>/<layer>.dat.
+// The testbench names a directory (created if missing); each traced node then appends one line per sample to
+// <dir>/<node>.dat. A directory that cannot be created or a file that cannot be written is reported once, by
+// name, and ends the program with exit code 1 (no half-traced run that looks complete).
 #ifndef KML_TRACE_H_
 #define KML_TRACE_H_
 
 #ifndef __SYNTHESIS__
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
+
+#include <sys/stat.h>
+#ifdef _WIN32
+#include <direct.h>
+#endif
 
 #include "kml/common.h"
 
@@ -17,7 +27,8 @@ struct State {
   std::string dir;
   std::map<std::string, std::FILE*> files;
   ~State() {
-    for (auto& f : files) std::fclose(f.second);
+    for (auto& f : files)
+      if (f.second) std::fclose(f.second);
   }
 };
 
@@ -26,7 +37,39 @@ inline State& state() {
   return s;
 }
 
-inline void set_directory(const char* dir) { state().dir = dir ? dir : ""; }
+inline int make_dir(const std::string& d) {
+#ifdef _WIN32
+  return ::_mkdir(d.c_str());
+#else
+  return ::mkdir(d.c_str(), 0777);
+#endif
+}
+
+// Creates `dir` and its missing parents. Returns false (and prints why) when that is impossible.
+inline bool create_directory(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (st.st_mode & S_IFDIR) return true;
+    std::fprintf(stderr, "kml trace: %s exists and is not a directory\n", dir.c_str());
+    return false;
+  }
+  for (std::size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos < dir.size() && dir[pos] != '/' && dir[pos] != '\\') continue;
+    std::string part = dir.substr(0, pos);
+    if (::stat(part.c_str(), &st) == 0) continue;
+    if (make_dir(part) != 0 && errno != EEXIST) {
+      std::fprintf(stderr, "kml trace: cannot create the trace directory %s: %s\n", dir.c_str(), std::strerror(errno));
+      return false;
+    }
+  }
+  return true;
+}
+
+// Sets (and creates) the trace directory; false when it cannot be created (the message is printed).
+inline bool set_directory(const char* dir) {
+  state().dir = dir ? dir : "";
+  return state().dir.empty() || create_directory(state().dir);
+}
 inline void begin_sample(std::size_t) {}
 
 template <class T>
@@ -35,8 +78,12 @@ void record(const char* name, const T* data, unsigned n) {
   if (s.dir.empty()) return;
   std::FILE*& f = s.files[name];
   if (!f) {
-    f = std::fopen((s.dir + "/" + name + ".dat").c_str(), "w");
-    if (!f) return;
+    const std::string path = s.dir + "/" + name + ".dat";
+    f = std::fopen(path.c_str(), "w");
+    if (!f) {
+      std::fprintf(stderr, "kml trace: cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+      std::exit(1);
+    }
   }
   for (unsigned i = 0; i < n; i++) std::fprintf(f, i ? " %.17g" : "%.17g", kml::to_double(data[i]));
   std::fputc('\n', f);

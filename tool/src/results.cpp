@@ -122,21 +122,19 @@ ResultsSummary write_results(const std::string& manifest_path, const std::string
       off += per;
     }
     if (!trace_dir.empty()) {
+      if (!fs::is_directory(trace_dir)) throw file_error(trace_dir, "no such trace directory");
       for (const auto& t : m.value("trace", nlohmann::json::array())) {
-        std::string name = t.get<std::string>();
-        fs::path p = fs::path(trace_dir) / (name + ".dat");
+        const std::string node = t.at("node").get<std::string>();
+        const fs::path p = fs::path(trace_dir) / (node + ".dat");
+        // A node the testbench never reached (no samples) has no file.
         if (!fs::exists(p)) continue;
-        std::size_t width = 0;
-        for (const auto& l : m.at("layers"))
-          if (l.value("keras_name", "") == name && l.value("op", "") != "input") {
-            width = 1;
-            for (const auto& d : l.at("shape")) width *= d.get<std::size_t>();
-          }
+        const std::size_t width = t.at("size").get<std::size_t>();
         auto tr = read_lines(p.string(), width);
         std::vector<float> data;
+        data.reserve(tr.size() * width);
         for (const auto& r : tr)
           for (double v : r) data.push_back(static_cast<float>(v));
-        f.write("trace/" + name, {tr.size(), width}, data);
+        for (const auto& name : t.at("names")) f.write("trace/" + name.get<std::string>(), {tr.size(), width}, data);
       }
     }
   }

@@ -109,6 +109,14 @@ inline std::string unsigned_literal(std::size_t v) { return std::to_string(v) + 
 // Write the whole project into `dir` (which must exist and be empty) with hls_backend().
 void write_project(const ir::Graph& g, const Config& cfg, const ProjectInfo& info, const std::filesystem::path& dir);
 
+// Whether a node's output is traced in csim (trace = true on a node that is not an input).
+bool traced(const ir::Node& n);
+// The names a traced node's output is recorded under in csim_results.h5 (trace/<name>): the Keras layer name for
+// the node that gives a Keras layer's output; every other node under its own node name, except that a node
+// whose activation was split off into the layer's output node (Dense -> Dense + Activation) is
+// <node>_linear, the Keras name being the activation's. A split activation that is the Keras layer's output is
+// recorded under its node name and under the Keras name.
+std::vector<std::string> trace_names(const ir::Graph& g, const ir::Node& n);
 // The manifest describing a project (also written by write_project).
 nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo& info);
 

@@ -229,7 +229,7 @@ StreamCode write_stream_top(const StreamModel& m) {
     const ir::Node& n = *p.node;
     const Tensor& out = tensors[p.output];
     const std::string fn = "proc" + std::to_string(nn.index);
-    const bool traced = n.keras_output && n.settings.value("trace", false);
+    const bool traced = emit::traced(n);
     std::string call = p.code->call;
     std::ostringstream params;
     for (std::size_t i = 0; i < p.inputs.size(); ++i)
@@ -287,7 +287,7 @@ StreamCode write_stream_top(const StreamModel& m) {
       }
       call = replace_identifier(call, nn.out_var, "a_out");
       body << indent(call, "  ");
-      if (traced) body << "  KML_TRACE(\"" << n.keras_name << "\", a_out, " << out.size() << ");\n";
+      if (traced) body << "  KML_TRACE(\"" << n.name << "\", a_out, " << out.size() << ");\n";
       body << "  kml::array_to_stream<" << out.vec() << ", " << unsigned_literal(out.n_elem) << ">(a_out, out);\n";
     }
 
@@ -305,7 +305,7 @@ StreamCode write_stream_top(const StreamModel& m) {
           << "  " << out.stream() << " traced;\n"
           << "  " << fn << "_run(" << args << "traced);\n"
           << "  kml::tee_stream<" << out.vec() << ", " << unsigned_literal(out.n_elem) << ">(traced, out, [](const "
-          << out.elem << "* d, unsigned n) { KML_TRACE(\"" << n.keras_name << "\", d, n); });\n"
+          << out.elem << "* d, unsigned n) { KML_TRACE(\"" << n.name << "\", d, n); });\n"
           << "#else\n"
           << "  " << fn << "_run(" << args << "out);\n"
           << "#endif\n}\n\n";

@@ -1,0 +1,27 @@
+# cmake -DTB=testbench -DINPUTS=inputs.dat -DWORK=dir -P testbench_dir.cmake
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+# A missing directory, two levels deep: created, traces written.
+execute_process(COMMAND "${TB}" "${INPUTS}" "${WORK}/out.dat" "${WORK}/a/b" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "testbench with a missing trace directory: exit ${rc}\n${err}")
+endif()
+file(GLOB traces "${WORK}/a/b/*.dat")
+list(LENGTH traces n)
+if(n EQUAL 0)
+  message(FATAL_ERROR "testbench wrote no trace files into ${WORK}/a/b")
+endif()
+# A directory that cannot be created (its parent is a file): one message naming it, exit code 1, no crash.
+file(WRITE "${WORK}/file" "x")
+execute_process(COMMAND "${TB}" "${INPUTS}" "${WORK}/out2.dat" "${WORK}/file/sub" RESULT_VARIABLE rc
+                OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "testbench with an impossible trace directory: exit '${rc}', expected 1\n${out}${err}")
+endif()
+if(NOT err MATCHES "kml trace: cannot create the trace directory .*/file/sub")
+  message(FATAL_ERROR "testbench with an impossible trace directory: unexpected message\n${err}")
+endif()
+if(out MATCHES "samples ->")
+  message(FATAL_ERROR "testbench printed its success line although it failed:\n${out}")
+endif()
+message("testbench: ${n} trace files in a created directory; impossible directory refused: ${err}")
