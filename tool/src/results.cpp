@@ -59,7 +59,10 @@ void write_testdata(const std::string& io_h5, const std::string& manifest_path, 
       for (std::size_t i = 0; i < xs.size(); ++i) {
         std::size_t per = inputs[i].at("size").get<std::size_t>();
         for (std::size_t k = 0; k < per; ++k) {
-          std::snprintf(buf, sizeof buf, "%.9g", xs[i].data[s * per + k]);
+          // %.17g: the testbench reads doubles, and every float32 (a double) prints exactly enough to come back
+          // bit for bit (any double does); %.9g only round-trips through float: a value on the 2^-F grid could print
+          // just below it and lose an LSB in the testbench.
+          std::snprintf(buf, sizeof buf, "%.17g", xs[i].data[s * per + k]);
           o << (first ? "" : " ") << buf;
           first = false;
         }
