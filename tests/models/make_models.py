@@ -16,6 +16,8 @@ import zipfile
 import h5py
 import numpy as np
 
+from garnet_math import garnet_forward
+
 OUT = sys.argv[1]
 os.makedirs(OUT, exist_ok=True)
 
@@ -353,32 +355,6 @@ save_io("qkeras_v3_dense", [x], [q_relu(x @ k1 + b1, 6, 0) @ k2 + b2])
 # inputs (x (V, F) vertex features, n (1,) vertex count), references from garnet.py's math written out in numpy
 # (the transforms applied as they are, no contraction). Features of the vertices v >= n are random, not zero: the
 # layer must ignore them.
-def garnet_forward(x, nv, subs, collapse, mean_by_nvert, quantize):
-    """subs: per sublayer (FLR kernel, FLR bias, S kernel, S bias, Fout kernel, Fout bias)."""
-    x = x.astype(np.float64)
-    V = x.shape[1]
-    mask = (np.arange(V)[None, :] < nv.reshape(-1, 1)).astype(np.float64)[..., None]  # (B, V, 1)
-    nvf = nv.reshape(-1, 1, 1).astype(np.float64)
-    tern = lambda w: np.where(w > 0.5, 1.0, np.where(w <= -0.5, -1.0, 0.0))  # hls4ml's TernaryQuantizer
-    data = x
-    for fk, fb, sk, sb, ok, ob in subs:
-        fk, fb, ok = (tern(fk), tern(fb), tern(ok)) if quantize else (fk, fb, ok)
-        feat = data @ fk + fb                              # (B, V, P)
-        dist = data @ sk + sb                              # (B, V, A)
-        ew = mask * np.exp(-dist ** 2)                     # (B, V, A)
-        agg = np.einsum("bva,bvp->bap", ew, feat)          # sum over vertices
-        agg = agg / nvf if mean_by_nvert else agg / V      # graph mean
-        upd = np.einsum("bva,bap->bvap", ew, agg).reshape(x.shape[0], V, -1)  # (B, V, A*P)
-        data = mask * (upd @ ok + ob)                      # linear output activation, masked
-    if collapse == "mean":
-        return data.sum(axis=1) / (nvf[:, 0] if mean_by_nvert else V)  # hls4ml: mean over the n real vertices
-    if collapse == "sum":
-        return data.sum(axis=1)
-    if collapse == "max":
-        return data.max(axis=1)
-    return data
-
-
 def save_functional(name, layers, weights, inputs, outputs):
     arch = {"class_name": "Model", "config": {"name": name, "layers": layers, "input_layers": [[i, 0, 0] for i in inputs],
                                               "output_layers": [[o, 0, 0] for o in outputs]},

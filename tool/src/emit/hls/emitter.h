@@ -86,6 +86,7 @@ void register_recurrent_emitters(EmitterRegistry& r);  // ops_recurrent.cpp
 void register_attention_emitters(EmitterRegistry& r);  // ops_attention.cpp
 void register_hgq_attention_emitters(EmitterRegistry& r);  // ops_hgq_attention.cpp
 void register_dense_po2_emitters(EmitterRegistry& r);  // ops_dense_po2.cpp (wraps the core dense emitter)
+void register_garnet_emitters(EmitterRegistry& r);     // ops_garnet.cpp (GarNet, GarNetStack)
 
 // How append_literal() spells a number in generated C++: as short as possible, and reading back as exactly the
 // value written (Float: the value rounded to float). NaN is written as 0.

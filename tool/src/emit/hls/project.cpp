@@ -42,6 +42,7 @@ HlsBackend::HlsBackend() {
   register_attention_emitters(emitters_);
   register_hgq_attention_emitters(emitters_);
   register_dense_po2_emitters(emitters_);
+  register_garnet_emitters(emitters_);
 }
 
 HlsBackend& hls_backend() {
