@@ -39,6 +39,18 @@ if(KML_PART STREQUAL "" OR KML_CLOCK_PERIOD STREQUAL "")
   message(FATAL_ERROR "kml: ${KML_MODEL}: ${KML_MANIFEST} names no part or clock_period, and KML_PART / "
                       "KML_CLOCK_PERIOD are not set")
 endif()
+# Written into Tcl and .cfg files: plain words only (kml-convert refuses other parts in a config already;
+# KML_PART / KML_CLOCK_PERIOD come from the cache).
+foreach(word KML_PART KML_CLOCK_PERIOD KML_CLOCK_UNCERTAINTY KML_TOP)
+  if(NOT "${${word}}" STREQUAL "" AND NOT "${${word}}" MATCHES "^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
+    message(FATAL_ERROR "kml: ${KML_MODEL}: ${word} '${${word}}' is not a plain word (letters, digits, _ . : + -); "
+                        "it is written into the vendor tool's Tcl and .cfg files")
+  endif()
+endforeach()
+if(KML_HLS_CFLAGS MATCHES "[][\"$\\{};\n]")
+  message(FATAL_ERROR "kml: ${KML_MODEL}: KML_HLS_CFLAGS '${KML_HLS_CFLAGS}' holds a quote, $, bracket, brace, "
+                      "backslash, ; or line break, which the Tcl scripts cannot carry")
+endif()
 
 # Source files, relative to the project in the manifest.
 set(firmware "")

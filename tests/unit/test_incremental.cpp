@@ -87,11 +87,16 @@ TEST_CASE("reconverting writes only the files whose content changed", "[convert]
   CHECK_FALSE(fs::exists(d / "prj/old_dir"));
   for (const auto& e : fs::directory_iterator(d)) CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
 
-  // A file where the project directory should be is replaced by the project.
+  // A file where the project directory should be is not replaced (it may be anything of the user's), nor is a
+  // directory holding files that is not a kml project.
   fs::path f = d / "file_prj";
   write(f, "not a directory");
   o.out_dir = f.string();
-  kml::convert(o);
-  CHECK(fs::is_directory(f));
-  CHECK(fs::exists(f / "include/jet.h"));
+  CHECK_THROWS_WITH(kml::convert(o), f.string() + ": exists and is not a directory (not replaced)");
+  CHECK(fs::is_regular_file(f));
+  fs::create_directories(d / "notes");
+  write(d / "notes/todo.txt", "mine");
+  o.out_dir = (d / "notes").string();
+  CHECK_THROWS_WITH(kml::convert(o), Catch::Contains("is not a kml project (no kml_manifest.json): not replaced"));
+  CHECK(fs::is_regular_file(d / "notes/todo.txt"));
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <cstdio>
@@ -16,10 +17,12 @@
 #include "emit/backend.h"
 #include "emit/hls/emitter.h"
 #include "passes/passes.h"
+#include "project/output_dir.h"
 #include "project/project.h"
 #include "readers/keras_model.h"
 #include "readers/layers.h"
 #include "util/error.h"
+#include "util/names.h"
 #include "version.h"
 
 namespace kml {
@@ -54,78 +57,6 @@ std::string depfile_escape(const std::string& p) {
   }
   return r;
 }
-
-bool same_content(const fs::path& a, const fs::path& b) {
-  std::error_code ec;
-  if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
-  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
-  char ba[1 << 16], bb[1 << 16];
-  while (fa && fb) {
-    fa.read(ba, sizeof ba);
-    fb.read(bb, sizeof bb);
-    if (fa.gcount() != fb.gcount() || std::memcmp(ba, bb, static_cast<std::size_t>(fa.gcount())) != 0) return false;
-  }
-  return fa.eof() && fb.eof();
-}
-
-// A sibling temporary directory, removed unless commit() ran.
-class StagingDir {
- public:
-  explicit StagingDir(const fs::path& target) : target_(target) {
-    fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!parent.empty()) fs::create_directories(parent);
-    tmp_ = parent / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
-    fs::remove_all(tmp_);
-    fs::create_directories(tmp_);
-  }
-  ~StagingDir() {
-    std::error_code ec;
-    if (!committed_) fs::remove_all(tmp_, ec);
-  }
-  const fs::path& path() const { return tmp_; }
-  // Into place. An existing project keeps every file whose content is unchanged, time stamp included, so that a
-  // build recompiles only what really changed (a comment in a TOML shared by many models rebuilds nothing);
-  // changed and new files are renamed in one by one, files no longer generated are removed, and the manifest,
-  // the build's stamp of the conversion, is always renewed and goes last.
-  void commit() {
-    if (!fs::is_directory(target_)) {
-      if (fs::exists(target_)) fs::remove_all(target_);
-      fs::rename(tmp_, target_);
-      committed_ = true;
-      return;
-    }
-    std::vector<fs::path> staged;
-    for (const auto& e : fs::recursive_directory_iterator(tmp_))
-      if (e.is_regular_file()) staged.push_back(fs::relative(e.path(), tmp_));
-    const fs::path stamp = "kml_manifest.json";
-    std::stable_partition(staged.begin(), staged.end(), [&](const fs::path& p) { return p != stamp; });
-    std::set<fs::path> keep(staged.begin(), staged.end());
-    std::vector<fs::path> stale;
-    for (const auto& e : fs::recursive_directory_iterator(target_))
-      if (!e.is_directory() && !keep.count(fs::relative(e.path(), target_))) stale.push_back(e.path());
-    for (const auto& p : stale) fs::remove(p);
-    for (const auto& rel : staged) {
-      const fs::path src = tmp_ / rel, dst = target_ / rel;
-      if (rel != stamp && fs::is_regular_file(dst) && same_content(src, dst)) continue;
-      if (fs::is_directory(dst)) fs::remove_all(dst);
-      fs::create_directories(dst.parent_path());
-      fs::rename(src, dst);
-    }
-    // Directories left empty by removed files.
-    std::vector<fs::path> dirs;
-    for (const auto& e : fs::recursive_directory_iterator(target_))
-      if (e.is_directory()) dirs.push_back(e.path());
-    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it)
-      if (fs::is_empty(*it)) fs::remove(*it);
-    committed_ = true;
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
-  }
-
- private:
-  fs::path target_, tmp_;
-  bool committed_ = false;
-};
 
 }  // namespace
 
@@ -165,6 +96,18 @@ void convert(const ConvertOptions& o) {
   if (o.out_dir.empty()) throw Error("no output directory given (-o DIR)");
   if (!fs::exists(o.model)) throw file_error(o.model, "no such file");
   if (!o.weights.empty() && !fs::exists(o.weights)) throw file_error(o.weights, "no such file");
+  // Before anything is read or written: -o must not be, hold or lie in an input (project/output_dir.h).
+  std::vector<std::string> inputs = {o.model, o.weights, o.config};
+  if (o.project) inputs.insert(inputs.end(), {o.project->test_data, o.project->csim_outputs});
+  const fs::path out_dir = project::checked_output_dir(o.out_dir, inputs);
+  if (!o.name.empty() && !valid_utf8(o.name))
+    throw Error("bad model name given with -n: not valid UTF-8 (it goes into the generated files)");
+  if (!o.name.empty() && !names::is_project_name(o.name))
+    throw Error("-n \"" + names::shown(o.name) + "\": not usable as a model name (it names the API header "
+                "include/<name>.h and the vendor projects): use letters, digits, _ . + - or non-ASCII letters, "
+                "not starting with . or -");
+  if (!o.depfile.empty() && fs::absolute(o.depfile).lexically_normal().string().rfind(out_dir.string() + "/", 0) == 0)
+    throw file_error(o.depfile, "the depfile cannot lie inside the output directory " + o.out_dir);
   const emit::Backend& backend = emit::BackendRegistry::instance().get(o.backend);
   passes::Options popt;
   popt.skip.insert(o.skip_passes.begin(), o.skip_passes.end());
@@ -173,6 +116,8 @@ void convert(const ConvertOptions& o) {
   passes::check_options(popt);
   if (!o.config.empty() && !fs::exists(o.config)) throw file_error(o.config, "no such file");
   Config cfg = project::load_config(o.config, o.project);
+  // The part is written into the vendor tool's Tcl and .cfg files.
+  names::check_tool_word(cfg.part, "[model] part", o.config.empty() ? std::string("--set") : o.config);
   readers::ReadResult r = readers::read_model(o.model, o.weights);
   check_layer_types(cfg, r.graph);
   auto t_read = clock::now();
@@ -191,14 +136,14 @@ void convert(const ConvertOptions& o) {
   }
 
   emit::ProjectInfo info;
-  info.name = o.name.empty() ? fs::path(o.model).stem().string() : o.name;
-  if (info.name.empty() || info.name.find_first_of("/\\") != std::string::npos)
-    throw Error("bad model name '" + info.name + "' (it names files: no slashes)");
-  if (!valid_utf8(info.name))
-    throw o.name.empty() ? file_error(o.model, "the model name taken from the file name is not valid UTF-8 (it goes into "
-                                               "the generated files); rename the file or give -n NAME")
-                         : Error("bad model name given with -n: not valid UTF-8 (it goes into the generated files)");
-  info.ident = emit::c_identifier(info.name);
+  // The name names files (include/<name>.h) and Tcl words; its C++ namespace is a sanitized identifier
+  // (util/names.h).  A name from -n (the CMake target) must fit (checked above); the model file's stem is made
+  // to, once it is valid UTF-8.
+  if (o.name.empty() && !valid_utf8(fs::path(o.model).stem().string()))
+    throw file_error(o.model, "the model name taken from the file name is not valid UTF-8 (it goes into "
+                              "the generated files); rename the file or give -n NAME");
+  info.name = o.name.empty() ? names::project_name_from_stem(fs::path(o.model).stem().string()) : o.name;
+  info.ident = names::project_ident(info.name);
   nlohmann::json prov;
   prov["model"] = {{"path", fs::absolute(o.model).string()}, {"fnv1a64", fnv1a_file(o.model)}, {"format", r.format}};
   if (!o.weights.empty()) prov["weights"] = {{"path", fs::absolute(o.weights).string()}, {"fnv1a64", fnv1a_file(o.weights)}};
@@ -208,30 +153,44 @@ void convert(const ConvertOptions& o) {
   info.provenance = prov;
 
   auto t_passes = clock::now();
-  StagingDir stage(o.out_dir);
+  project::StagingDir stage(out_dir, o.out_dir);
   backend.write_project(r.graph, cfg, info, stage.path());
   if (o.project && o.project->standalone) project::write_standalone(stage.path(), *o.project);
   auto t_emit = clock::now();
-  stage.commit();
-  if (o.timings)
-    std::fprintf(stderr, "kml-convert: timings: read %.2f ms, passes %.2f ms, emit+write %.2f ms, commit %.2f ms\n",
-                 ms(t0, t_read), ms(t_read, t_passes), ms(t_passes, t_emit), ms(t_emit, clock::now()));
 
+  // The depfile goes first: when it cannot be written, the project is not replaced either.
   if (!o.depfile.empty()) {
     std::vector<std::string> files = r.files;
     if (!o.config.empty()) files.push_back(o.config);
     std::ostringstream d;
-    d << depfile_escape((fs::path(o.out_dir) / "kml_manifest.json").string()) << ":";
+    std::string shown_out = o.out_dir;  // as given ("DIR/" is DIR): the build tool's name of the output
+    while (shown_out.size() > 1 && shown_out.back() == '/') shown_out.pop_back();
+    d << depfile_escape((fs::path(shown_out) / "kml_manifest.json").string()) << ":";
     for (const auto& f : files) d << " " << depfile_escape(fs::absolute(f).string());
     d << "\n";
-    std::string tmp = o.depfile + ".tmp";
+    const std::string tmp = o.depfile + ".tmp." + std::to_string(::getpid());
     {
       std::ofstream out(tmp);
       out << d.str();
-      if (!out) throw file_error(o.depfile, "cannot write depfile");
+      out.close();
+      if (!out) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw file_error(o.depfile, std::string("cannot write depfile: ") + std::strerror(errno));
+      }
     }
-    fs::rename(tmp, o.depfile);
+    std::error_code ec;
+    fs::rename(tmp, o.depfile, ec);
+    if (ec) {
+      std::error_code ec2;
+      fs::remove(tmp, ec2);
+      throw file_error(o.depfile, "cannot write depfile: " + ec.message());
+    }
   }
+  stage.commit();
+  if (o.timings)
+    std::fprintf(stderr, "kml-convert: timings: read %.2f ms, passes %.2f ms, emit+write %.2f ms, commit %.2f ms\n",
+                 ms(t0, t_read), ms(t_read, t_passes), ms(t_passes, t_emit), ms(t_emit, clock::now()));
 }
 
 }  // namespace kml

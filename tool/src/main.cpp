@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "config/hls4ml.h"
@@ -126,6 +127,11 @@ int main(int argc, char** argv) {
     }
   } catch (const kml::Error& e) {
     std::cerr << "kml-convert: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // One line: the path and the reason, not the library's "filesystem error: cannot ...: ... [a] [b]".
+    std::cerr << "kml-convert: error: " << (e.path1().empty() ? std::string() : e.path1().string() + ": ")
+              << e.code().message() << "\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "kml-convert: error: " << e.what() << "\n";

@@ -12,6 +12,7 @@
 
 #include "io/hdf5.h"
 #include "util/error.h"
+#include "util/names.h"
 
 namespace kml {
 
@@ -128,7 +129,8 @@ ResultsSummary write_results(const std::string& manifest_path, const std::string
       if (!fs::is_directory(trace_dir)) throw file_error(trace_dir, "no such trace directory");
       for (const auto& t : m.value("trace", nlohmann::json::array())) {
         const std::string node = t.at("node").get<std::string>();
-        const fs::path p = fs::path(trace_dir) / (node + ".dat");
+        // The testbench names each trace file by the node's file-safe stem (util/names.h).
+        const fs::path p = fs::path(trace_dir) / (names::file_stem(node) + ".dat");
         // A node the testbench never reached (no samples) has no file.
         if (!fs::exists(p)) continue;
         const std::size_t width = t.at("size").get<std::size_t>();
@@ -137,7 +139,12 @@ ResultsSummary write_results(const std::string& manifest_path, const std::string
         data.reserve(tr.size() * width);
         for (const auto& r : tr)
           for (double v : r) data.push_back(static_cast<float>(v));
-        for (const auto& name : t.at("names")) f.write("trace/" + name.get<std::string>(), {tr.size(), width}, data);
+        for (const auto& nj : t.at("names")) {
+          // A name with '/' would make HDF5 groups: such a name is stored under its file-safe stem.
+          const std::string name = nj.get<std::string>();
+          const bool plain = name.find('/') == std::string::npos && name != "." && name != "..";
+          f.write("trace/" + (plain ? name : names::file_stem(name)), {tr.size(), width}, data);
+        }
       }
     }
   }

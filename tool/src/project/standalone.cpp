@@ -22,6 +22,7 @@
 #include "project/project.h"
 #include "results.h"
 #include "util/error.h"
+#include "util/names.h"
 
 namespace kml::project {
 
@@ -366,6 +367,13 @@ void write_standalone(const fs::path& dir, const Options& o) {
   for (const auto& f : m.at("sources").at("firmware")) s.firmware.push_back(f.get<std::string>());
   s.testbench = m.at("sources").value("testbench", "tb/testbench.cpp");
   if (s.part.empty()) throw Error("--standalone: no part (set [model] part in the config, or --part)");
+  // Written into Tcl and .cfg files: plain words only (util/names.h).
+  names::check_tool_word(s.part, "part", o.part.empty() ? "kml_manifest.json" : "--part");
+  names::check_tool_word(s.clock, "clock period", "--clock-period");
+  names::check_tool_word(s.uncertainty, "clock uncertainty", "kml_manifest.json");
+  if (s.cflags.find_first_of("\"$[]{}\\;\n\r") != std::string::npos)
+    throw Error("--hls-cflags " + names::cpp_string(s.cflags) +
+                ": quotes, $, brackets, braces, backslashes, ; and line breaks are not allowed (Tcl)");
 
   const bool have_inputs = !o.test_data.empty();
   if (have_inputs) {

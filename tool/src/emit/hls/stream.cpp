@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "util/error.h"
+#include "util/names.h"
 
 namespace kml::emit {
 
@@ -287,11 +288,11 @@ StreamCode write_stream_top(const StreamModel& m) {
       }
       call = replace_identifier(call, nn.out_var, "a_out");
       body << indent(call, "  ");
-      if (traced) body << "  KML_TRACE(\"" << n.name << "\", a_out, " << out.size() << ");\n";
+      if (traced) body << "  KML_TRACE(" << names::cpp_string(names::file_stem(n.name)) << ", a_out, " << out.size() << ");\n";
       body << "  kml::array_to_stream<" << out.vec() << ", " << unsigned_literal(out.n_elem) << ">(a_out, out);\n";
     }
 
-    src << "// " << n.name << ": " << n.op << " " << ir::shape_str(n.shape) << " ("
+    src << "// " << names::cpp_comment(n.name) << ": " << n.op << " " << ir::shape_str(n.shape) << " ("
         << (body.str().find("Rows:") == 0           ? "row by row"
             : body.str().find("a_out[") != std::string::npos ? "array adapter"
                                                              : "streaming")
@@ -305,7 +306,7 @@ StreamCode write_stream_top(const StreamModel& m) {
           << "  " << out.stream() << " traced;\n"
           << "  " << fn << "_run(" << args << "traced);\n"
           << "  kml::tee_stream<" << out.vec() << ", " << unsigned_literal(out.n_elem) << ">(traced, out, [](const "
-          << out.elem << "* d, unsigned n) { KML_TRACE(\"" << n.name << "\", d, n); });\n"
+          << out.elem << "* d, unsigned n) { KML_TRACE(" << names::cpp_string(names::file_stem(n.name)) << ", d, n); });\n"
           << "#else\n"
           << "  " << fn << "_run(" << args << "out);\n"
           << "#endif\n}\n\n";
@@ -363,11 +364,11 @@ StreamCode write_stream_top(const StreamModel& m) {
     if (!p.nn) {
       const Tensor& in = tensors[p.inputs[0]];
       src << "  kml::repack_stream<" << in.vec() << ", " << out.vec() << ", " << unsigned_literal(out.size()) << ">("
-          << p.in_streams[0] << ", " << out_stream[p.output] << ");  // " << p.node->name << "\n";
+          << p.in_streams[0] << ", " << out_stream[p.output] << ");  // " << names::cpp_comment(p.node->name) << "\n";
     } else {
       src << "  proc" << p.nn->index << "(";
       for (const auto& s : p.in_streams) src << s << ", ";
-      src << out_stream[p.output] << ");  // " << p.node->name << "\n";
+      src << out_stream[p.output] << ");  // " << names::cpp_comment(p.node->name) << "\n";
     }
     clone_call(p.output);
   }
