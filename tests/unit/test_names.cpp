@@ -1,6 +1,10 @@
 // Names on their way into generated text (util/names.h) and the output directory's safety checks
 // (project/output_dir.h).  The end-to-end checks (reproducers converted and compiled, a CMake project with a
 // target per awkward name) are in tests/robustness and tests/cmake/names.sh.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -131,4 +135,26 @@ TEST_CASE("output directory: staging is removed on failure, stale stagings of de
   touch(d / "f");
   CHECK_THROWS_WITH(kml::project::StagingDir(d / "f" / "out", "f/out"),
                     "f/out: cannot create the output directory: Not a directory (" + (d / "f").string() + ")");
+}
+
+TEST_CASE("output directory: a signal during emission removes the staging directory", "[names][output]") {
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    INFO("signal " << sig);
+    const fs::path d = fresh("signal");
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {  // the child: a conversion half way through writing its project
+      ::signal(sig, SIG_DFL);
+      kml::project::StagingDir s(d / "out", "out");
+      fs::create_directories(s.path() / "firmware" / "weights");
+      for (int i = 0; i < 50; ++i) touch(s.path() / "firmware" / "weights" / ("w" + std::to_string(i) + ".h"));
+      ::kill(::getpid(), sig);
+      ::_exit(3);  // not reached
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == sig);  // it still dies of the signal
+    for (const auto& e : fs::directory_iterator(d)) FAIL("left behind: " << e.path());
+  }
 }

@@ -64,12 +64,9 @@ extern "C" void remove_stage_on_signal(int sig) {
   ::raise(sig);
 }
 
-// Installed once.  A signal the process ignores (nohup's SIGHUP) stays ignored, and a handler someone else
-// installed (a sanitizer's SIGSEGV handler) is left alone.
+// For every signal still at its default action: a signal the process ignores (nohup's SIGHUP) stays ignored,
+// and a handler someone else installed (a sanitizer's SIGSEGV handler) is left alone.
 void install_signal_handlers() {
-  static bool done = false;
-  if (done) return;
-  done = true;
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) {
     struct sigaction old {};
     if (::sigaction(sig, nullptr, &old) != 0) continue;
