@@ -35,11 +35,16 @@ contains "$w/ctest.log" "100% tests passed, 0 tests failed out of 2"
 step "trace files of the renamed layers stay in the trace directory"
 mkdir -p "$w/trace"
 "$b/parameters_tb" "$b/parameters/csim_test/inputs.dat" "$w/trace_out.dat" "$w/trace" >/dev/null
-[[ $(find "$w/trace" -type f | wc -l) -eq 4 ]] || { find "$w" -name '*.dat' -newer "$b/parameters_tb"; fail "expected 4 trace files"; }
+# Eight traced nodes (four Dense layers, each split into the linear part and its activation).
+[[ $(find "$w/trace" -type f | wc -l) -eq 8 ]] || { find "$w" -name '*.dat' -newer "$b/parameters_tb"; fail "expected 8 trace files"; }
 [[ -f "$w/trace/r%C3%A9seau%2F..%2F%C3%BC%3F%3F%2F.dat" ]] || { ls "$w/trace"; fail "the slash-named layer's trace file"; }
 "$KML_PREFIX/bin/kml-convert" results --manifest "$b/parameters/project/kml_manifest.json" --results "$w/trace_out.dat" \
   --trace-dir "$w/trace" -o "$w/trace.h5" >/dev/null
-[[ $(h5ls "$w/trace.h5/trace" | wc -l) -eq 4 ]] || { h5ls -r "$w/trace.h5"; fail "expected 4 traces in the results"; }
+# Twelve names: <layer>_linear for each Dense part, <layer>_<activation> and <layer> for each activation; a
+# name with a slash is stored under its file-safe stem (no HDF5 groups).
+h5ls "$w/trace.h5/trace" >"$w/trace.ls"
+[[ $(wc -l <"$w/trace.ls") -eq 12 ]] || { cat "$w/trace.ls"; fail "expected 12 traces in the results"; }
+grep -q '^r%C3%A9seau%2F..%2F%C3%BC%3F%3F%2F  *Dataset {64, 32}' "$w/trace.ls" || { cat "$w/trace.ls"; fail "the slash-named layer's trace"; }
 
 step "kml-convert -n with UTF-8; names that cannot name a header are refused"
 k="$KML_PREFIX/bin/kml-convert"
