@@ -437,6 +437,50 @@ garnet_model("garnet_nvert", 16, 4, [(4, 3, 4)], mean_by_nvert=True)
 garnet_model("garnet_stack", 16, 4, [(4, 2, 5), (3, 3, 4), (6, 4, 3)], stack=True, nv_dtype="uint16")
 garnet_model("garnet_stack_q", 16, 4, [(8, 4, 8), (8, 4, 8), (16, 8, 16)], stack=True, quantize=True,
              nv_dtype="uint16")
+# GarNet saved by Keras 3 (.keras): a port of garnet.py keeps its Dense transforms as attributes, so Keras 3 saves
+# their variables numbered under the attributes' names (sorted: the aggregator distance S comes first).
+def garnet_keras3(name, V, F, P, A, O):
+    subs, _ = garnet_weights(rng, F, [(P, A, O)], False)
+    fk, fb, sk, sb, ok, ob = subs[0]
+    tensor = lambda src, shape, dt: {"class_name": "__keras_tensor__",
+                                     "config": {"shape": shape, "dtype": dt, "keras_history": [src, 0, 0]}}
+    layers = [keras3_obj("keras.layers", "InputLayer", {"batch_shape": [None, V, F], "dtype": "float32",
+                                                        "sparse": False, "name": "input_1"}),
+              keras3_obj("keras.layers", "InputLayer", {"batch_shape": [None, 1], "dtype": "int32",
+                                                        "sparse": False, "name": "input_2"}),
+              keras3_obj("garnet", "GarNet", {"name": "gar_1", "trainable": True, "dtype": dtype, "simplified": True,
+                                              "collapse": "mean", "input_format": "xn", "output_activation": None,
+                                              "quantize_transforms": False, "mean_by_nvert": False,
+                                              "n_aggregators": A, "n_filters": O, "n_propagate": P},
+                         [[None, V, F], [None, 1]])]
+    for l in layers:
+        l["name"] = l["config"]["name"]
+        l["inbound_nodes"] = []
+    layers[2]["registered_name"] = "GarNet"
+    layers[2]["inbound_nodes"] = [{"args": [[tensor("input_1", [None, V, F], "float32"),
+                                             tensor("input_2", [None, 1], "int32")]], "kwargs": {}}]
+    config = {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+              "config": {"name": "model", "trainable": True, "layers": layers,
+                         "input_layers": [["input_1", 0, 0], ["input_2", 0, 0]], "output_layers": [["gar_1", 0, 0]]}}
+    wbuf = io.BytesIO()
+    with h5py.File(wbuf, "w") as f:
+        f.create_group("vars").attrs["name"] = "model"
+        f.create_group("layers/gar_net/vars").attrs["name"] = "gar_1"
+        for attr, ws in (("_input_feature_transform", (fk, fb)), ("_aggregator_distance", (sk, sb)),
+                         ("_output_feature_transform", (ok, ob))):
+            g = f.create_group("layers/gar_net/" + attr + "/vars")
+            for i, a in enumerate(ws):
+                g.create_dataset(str(i), data=a)
+    with zipfile.ZipFile(os.path.join(OUT, name + ".keras"), "w") as z:
+        z.writestr("metadata.json", json.dumps({"keras_version": "3.14.1", "date_saved": "2026-01-01@00:00:00"}))
+        z.writestr("config.json", json.dumps(config))
+        z.writestr("model.weights.h5", wbuf.getvalue())
+    x = (rng.standard_normal((N, V, F)) * 0.8).astype(np.float32)
+    nv = rng.integers(1, V + 1, size=(N, 1))
+    save_io(name, [x, nv.astype(np.float32)], [garnet_forward(x, nv, subs, "mean", False, False)])
+
+
+garnet_keras3("garnet_k3", 16, 4, 4, 3, 5)
 # Options kml (as hls4ml) does not implement: refused naming the option.
 garnet_model("garnet_bad_simplified", 8, 3, [(3, 2, 4)], cfg_over={"simplified": False}, n_events=2)
 garnet_model("garnet_bad_activation", 8, 3, [(3, 2, 4)], cfg_over={"output_activation": "tanh"}, n_events=2)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "config/hls4ml.h"
 #include "io/hdf5.h"
 #include "passes/passes.h"
 #include "readers/keras_model.h"
@@ -144,4 +145,51 @@ TEST_CASE("GarNet precision roles: hls4ml-style defaults, [layer_type.GarNet] ov
   auto f = types("[model]\nprecision = \"float\"\n");
   CHECK(f["edge_weight"] == "float");
   CHECK(f["count"] == "float");
+}
+
+TEST_CASE("GarNet: hls4ml's per-variable precisions come through --from-hls4ml and set the layer's roles",
+          "[models][garnet][config][hls4ml]") {
+  // The keys hls4ml's GarNet template reads (LayerName or LayerType Precision dict: edge_weight, edge_weight_aggr,
+  // aggr, norm) beside the usual default / result.
+  const std::string yml = R"(HLSConfig:
+  Model:
+    Precision: ap_fixed<16, 6>
+  LayerType:
+    GarNet:
+      ReuseFactor: 16
+      Precision:
+        default: ap_fixed<16, 6, AP_RND, AP_SAT>
+        result: ap_fixed<16, 6>
+        edge_weight: ap_ufixed<12, 0, AP_RND, AP_SAT>
+        edge_weight_aggr: ap_ufixed<16, 6>
+        aggr: ap_fixed<24, 12>
+        norm: ap_ufixed<20, 1>
+  LayerName:
+    input_2:
+      Precision:
+        result: ap_uint<8>
+)";
+  auto imp = kml::import_hls4ml_text(yml, "garnet.yml", false);
+  INFO(imp.toml);
+  for (const auto& u : imp.unmapped) CHECK_THAT(u, !Catch::Contains("edge_weight") && !Catch::Contains("norm"));
+  auto r = read("garnet_mean");
+  kml::passes::run_passes(r.graph, kml::Config::parse(imp.toml, "garnet.toml"));
+  const auto& n = garnet_node(r.graph);
+  CHECK(n.type("edge_weight").cpp() == "ap_ufixed<12,0,AP_RND,AP_SAT>");
+  CHECK(n.type("edge_weight_aggr").cpp() == "ap_ufixed<16,6>");
+  CHECK(n.type("aggr").cpp() == "ap_fixed<24,12>");
+  CHECK(n.type("norm").cpp() == "ap_ufixed<20,1>");
+  CHECK(n.type("weight").cpp() == "ap_fixed<16,6,AP_RND,AP_SAT>");  // hls4ml's default: the layer's weights
+  CHECK(n.type("distance").cpp() == "ap_fixed<12,4,AP_RND,AP_SAT>");  // not an hls4ml variable: kml's default
+  CHECK(n.reuse_factor == 16);
+  CHECK(r.graph.at("input_2").type("result").cpp() == "ap_ufixed<8,8>");
+}
+
+TEST_CASE("GarNet saved by Keras 3: the transforms' variables found under GarNet's attribute names",
+          "[models][garnet]") {
+  auto r = kml::readers::read_model(model_file("garnet_k3.keras"));
+  const auto& n = garnet_node(r.graph);
+  CHECK(n.shape == kml::ir::Shape{5});
+  CHECK(n.weights.at("dist_kernel0").shape == kml::ir::Shape{4, 3});
+  CHECK(n.weights.at("in_kernel0").shape == kml::ir::Shape{3, 4, 5});
 }

@@ -19,6 +19,7 @@
 // else 0) before the contraction.
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "readers/layers.h"
 
@@ -51,21 +52,41 @@ std::vector<std::size_t> per_sublayer(const LayerCtx& c, const char* key, std::s
   return out;
 }
 
-// The weight of transform `sub` (FLR, S, Fout; with the sublayer index for GarNetStack) and kind (kernel, bias).
-// Keras 2 files name them "<layer>/<sub>_<kind>"; a file whose variables are only numbered (Keras 3: vars/<i>)
-// gives them in the layer's weight order: per sublayer FLR kernel, FLR bias, S kernel, S bias, Fout kernel,
-// Fout bias.
+// Which transform and kind a stored variable is: Keras 2 files name them "<layer>/<sub>_<kind>" (FLR_kernel,
+// S0_bias, ...); Keras 3 numbers a sublayer's variables (vars/0 kernel, vars/1 bias) under a group named after the
+// sublayer (FLR, S0, ...) or after GarNet's attribute (_input_feature_transform, _aggregator_distance,
+// _output_feature_transform). Empty when the name says neither.
+std::string weight_key(const std::string& name) {
+  std::vector<std::string> parts;
+  for (std::size_t b = 0;;) {
+    std::size_t e = name.find('/', b);
+    parts.push_back(name.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) break;
+    b = e + 1;
+  }
+  const std::string& last = parts.back();
+  if (last.size() > 7 && last.compare(last.size() - 7, 7, "_kernel") == 0) return last;
+  if (last.size() > 5 && last.compare(last.size() - 5, 5, "_bias") == 0) return last;
+  if (parts.size() < 3 || parts[parts.size() - 2] != "vars" || (last != "0" && last != "1")) return "";
+  std::string sub = parts[parts.size() - 3];
+  if (sub == "_input_feature_transform") sub = "FLR";
+  else if (sub == "_aggregator_distance") sub = "S";
+  else if (sub == "_output_feature_transform") sub = "Fout";
+  return sub + (last == "0" ? "_kernel" : "_bias");
+}
+
+// The weight of transform `sub` (FLR, S, Fout; with the sublayer index for GarNetStack) and kind (kernel, bias),
+// found by name (weight_key); variables that say nothing (only numbered, on the layer itself) are taken in the
+// layer's weight order: per sublayer FLR kernel, FLR bias, S kernel, S bias, Fout kernel, Fout bias.
 const ir::Tensor& garnet_weight(const LayerCtx& c, const std::string& sub, const std::string& kind,
                                 std::size_t order_index, const ir::Shape& want) {
   const std::string key = sub + "_" + kind;
   const ir::Tensor* found = nullptr;
   bool any_named = false;
   for (const auto& w : c.weights) {
-    const std::string& n = w.name;
-    if (n.find("_kernel") != std::string::npos || n.find("_bias") != std::string::npos) any_named = true;
-    std::size_t slash = n.rfind('/');
-    std::string last = slash == std::string::npos ? n : n.substr(slash + 1);
-    if (last == key) found = &w.tensor;
+    const std::string k = weight_key(w.name);
+    any_named |= !k.empty();
+    if (k == key) found = &w.tensor;
   }
   if (!found && !any_named && order_index < c.weights.size()) found = &c.weights[order_index].tensor;
   if (!found)
