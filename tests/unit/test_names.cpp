@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <toml++/toml.h>
+
+#include "config_skeleton.h"
 #include "project/output_dir.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -157,4 +160,19 @@ TEST_CASE("output directory: a signal during emission removes the staging direct
     CHECK(WTERMSIG(status) == sig);  // it still dies of the signal
     for (const auto& e : fs::directory_iterator(d)) FAIL("left behind: " << e.path());
   }
+}
+
+TEST_CASE("names: the config skeleton of a model with awkward layer names is valid TOML naming every layer",
+          "[names]") {
+  kml::SkeletonOptions o;
+  o.model = std::string(KML_TEST_DATA) + "/names/layer_names.keras";
+  const std::string text = kml::config_skeleton(o);
+  // A layer name in a comment cannot start a line of its own (a line break in it would add TOML).
+  CHECK(text.find("\nint x = ;") == std::string::npos);
+  toml::table t;
+  REQUIRE_NOTHROW(t = toml::parse(text));
+  const auto* layers = t["layer"].as_table();
+  REQUIRE(layers);
+  for (const char* name : {"dense\\", "dense \"1\"\nint x = ;", "r\xc3\xa9seau/../\xc3\xbc?\?/", "out'put\"\\"})
+    CHECK(layers->contains(name));
 }

@@ -17,6 +17,7 @@
 #include "passes/reuse.h"
 #include "readers/keras_model.h"
 #include "util/error.h"
+#include "util/names.h"
 
 namespace kml {
 
@@ -172,10 +173,10 @@ std::string render(const Layout& l) {
     if (t.empty() && (d == l.name_derived.end() || d->second.empty())) continue;
     out << "\n";
     auto c = l.name_comments.find(name);
-    if (c != l.name_comments.end()) out << "# " << c->second << "\n";
+    if (c != l.name_comments.end()) out << "# " << names::shown(c->second) << "\n";  // one comment line
     write_table(out, "[layer." + toml_text::key(name) + "]", t);
     if (d != l.name_derived.end())
-      for (const auto& [k, v] : d->second) out << "# " << k << " = " << v << "   (from the quantizers)\n";
+      for (const auto& [k, v] : d->second) out << "# " << names::shown(k) << " = " << names::shown(v) << "   (from the quantizers)\n";
   }
   return out.str();
 }
@@ -229,7 +230,7 @@ std::string config_skeleton(const SkeletonOptions& o) {
 
   Layout l;
   std::ostringstream h;
-  h << "# kml configuration of " << fs::path(o.model).filename().string() << " (kml-convert config --granularity "
+  h << "# kml configuration of " << names::shown(fs::path(o.model).filename().string()) << " (kml-convert config --granularity "
     << gran << ")\n"
     << "# Every setting kml resolved for this model; converting with this file gives the same project.\n"
     << "# [layer.<name>] beats [layer_type.<KerasClass>] beats [model]; keys: README, Configuration reference.\n"

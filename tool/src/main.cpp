@@ -12,6 +12,7 @@
 #include "plugin/plugin.h"
 #include "project/project.h"
 #include "util/error.h"
+#include "util/names.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
@@ -126,15 +127,16 @@ int main(int argc, char** argv) {
       if (failed) return 2;
     }
   } catch (const kml::Error& e) {
-    std::cerr << "kml-convert: error: " << e.what() << "\n";
+    std::cerr << "kml-convert: error: " << kml::names::shown(e.what()) << "\n";
     return 1;
   } catch (const std::filesystem::filesystem_error& e) {
     // One line: the path and the reason, not the library's "filesystem error: cannot ...: ... [a] [b]".
-    std::cerr << "kml-convert: error: " << (e.path1().empty() ? std::string() : e.path1().string() + ": ")
-              << e.code().message() << "\n";
+    std::cerr << "kml-convert: error: "
+              << kml::names::shown((e.path1().empty() ? std::string() : e.path1().string() + ": ") + e.code().message())
+              << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "kml-convert: error: " << e.what() << "\n";
+    std::cerr << "kml-convert: error: " << kml::names::shown(e.what()) << "\n";
     return 1;
   }
   return 0;

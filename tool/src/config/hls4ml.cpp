@@ -15,6 +15,7 @@
 #include "config/toml_text.h"
 #include "util/json_depth.h"
 #include "util/error.h"
+#include "util/names.h"
 
 namespace kml {
 
@@ -269,16 +270,17 @@ struct Translator {
     }
 
     std::ostringstream out;
-    out << "# kml configuration translated from the hls4ml configuration " << label << "\n";
+    // Names from the file go into TOML comments: one line each (names::shown escapes line breaks).
+    out << "# kml configuration translated from the hls4ml configuration " << names::shown(label) << "\n";
     if (!model_file.empty()) {
-      out << "#   kml-convert convert " << model_file;
-      if (!weights_file.empty()) out << " --weights " << weights_file;
+      out << "#   kml-convert convert " << names::shown(model_file);
+      if (!weights_file.empty()) out << " --weights " << names::shown(weights_file);
       out << " -c <this file>";
-      if (!name.empty()) out << " -n " << name;
-      if (!out_dir.empty()) out << " -o " << out_dir;
+      if (!name.empty()) out << " -n " << names::shown(name);
+      if (!out_dir.empty()) out << " -o " << names::shown(out_dir);
       out << "\n";
     }
-    for (const auto& u : unmapped) out << "# not translated: " << u << "\n";
+    for (const auto& u : unmapped) out << "# not translated: " << names::shown(u) << "\n";
     out << "[model]\n";
     for (const auto& [k, v] : project) out << k << " = " << v << "\n";
     for (const auto& [k, v] : model) out << k << " = " << v << "\n";
