@@ -4,7 +4,8 @@
 #                      [WEIGHTS <weights.h5>]     # Keras 2 JSON architecture + separate weights
 #                      [TEST_DATA <file.io.h5>]   # x0, x1, ... (and y0, ... as reference)
 #                      [CSIM_CHECKS <args>...]    # checks of the C simulation against y*, passed to
-#                                                 # `kml-convert results`: --tolerance T, --min-argmax F, --exact
+#                                                 # `kml-convert results`: --tolerance T, --min-argmax F, --exact,
+#                                                 # --trace-tolerance T (layer by layer; trace = true)
 #                      [PLUGINS <target|file>...] # custom-layer plugins for kml-convert (docs/extensions.md)
 #                      [TEMPLATE_DIRS <dir>...]   # their HLS headers: on every compile of the generated code
 #                      [SET <key>=<value>...]     # override config settings (kml-convert --set), e.g. reuse_factor=4
@@ -25,7 +26,7 @@
 #   X_hls_project, X_hls_package   portable HLS project <work>/hls_project/ and <work>/X_hls_project.tar.gz
 #               (KmlHlsProject.cmake)
 #   kml_report_all   summary table over every model of the project
-# With TEST_DATA, a CTest test X_csim runs the C simulation.
+# With TEST_DATA, a CTest test X_csim runs the C simulation (in <work>/csim_test/, apart from the target's files).
 #
 # Work directory layout (one per model; nothing is shared between models):
 #   project/           the generated HLS project (kml_manifest.json, firmware/, tb/, bridge/, include/)

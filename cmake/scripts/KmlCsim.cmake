@@ -24,10 +24,18 @@ file(MAKE_DIRECTORY "${results_dir}")
 
 string(REPLACE "|" ";" checks "${KML_CHECKS}")
 
+# Runs one step; its output is shown unless OUTPUT_VARIABLE-like capture is asked for with QUIET <var>.
 function(_kml_csim_run what final tmp)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "QUIET" "COMMAND")
+  if(arg_QUIET)
+    execute_process(COMMAND ${arg_COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE captured)
+    set(${arg_QUIET} "${captured}" PARENT_SCOPE)
+  else()
+    execute_process(COMMAND ${arg_COMMAND} RESULT_VARIABLE rc)
+  endif()
   if(NOT rc EQUAL 0)
-    file(REMOVE "${tmp}")
+    # Nothing that looks finished: the build must not take a failed run's results as up to date.
+    file(REMOVE "${tmp}" "${final}" "${summary}")
     if(rc EQUAL 2 AND checks)
       # kml-convert results: exit code 2 = the results were computed but fail the requested checks.
       list(JOIN checks " " checks_text)
@@ -38,15 +46,25 @@ function(_kml_csim_run what final tmp)
   if(NOT EXISTS "${tmp}")
     message(FATAL_ERROR "kml: ${KML_MODEL}_csim: ${what} wrote nothing\n  expected ${tmp}")
   endif()
-  file(RENAME "${tmp}" "${final}")
+  if(NOT tmp STREQUAL final)
+    file(RENAME "${tmp}" "${final}")
+  endif()
 endfunction()
 
-_kml_csim_run("writing the test inputs" "${inputs}" "${KML_DIR}/inputs.tmp.dat"
+_kml_csim_run("writing the test inputs" "${inputs}" "${KML_DIR}/inputs.tmp.dat" COMMAND
   "${KML_CONVERT}" testdata "${KML_TEST_DATA}" --manifest "${KML_MANIFEST}" -o "${KML_DIR}/inputs.tmp.dat")
-_kml_csim_run("the testbench" "${outputs}" "${KML_DIR}/outputs.tmp.dat"
+# The testbench writes under a temporary name; its message would name that file, so kml says it instead.
+_kml_csim_run("the testbench" "${outputs}" "${KML_DIR}/outputs.tmp.dat" QUIET tb_out COMMAND
   "${KML_TESTBENCH}" "${inputs}" "${KML_DIR}/outputs.tmp.dat" "${trace_dir}")
-get_filename_component(results_name "${KML_RESULTS}" NAME_WE)
-set(results_tmp "${results_dir}/${results_name}.tmp.h5")
-_kml_csim_run("collecting the results" "${KML_RESULTS}" "${results_tmp}"
+string(REGEX MATCH "([0-9]+) samples" tb_samples "${tb_out}")
+file(GLOB trace_files "${trace_dir}/*.dat")
+list(LENGTH trace_files n_traces)
+set(traced "")
+if(n_traces GREATER 0)
+  set(traced ", ${n_traces} traced nodes -> ${trace_dir}/")
+endif()
+message("kml: ${KML_MODEL}_csim: testbench ran ${tb_samples} -> ${outputs}${traced}")
+# kml-convert results writes csim_results.h5 and the summary atomically itself (and names the final files).
+_kml_csim_run("collecting the results" "${KML_RESULTS}" "${KML_RESULTS}" COMMAND
   "${KML_CONVERT}" results --manifest "${KML_MANIFEST}" --results "${outputs}" --reference "${KML_TEST_DATA}"
-  --trace-dir "${trace_dir}" -o "${results_tmp}" --summary "${summary}" ${checks})
+  --trace-dir "${trace_dir}" -o "${KML_RESULTS}" --summary "${summary}" ${checks})

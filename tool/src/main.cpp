@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
   rs->add_option("--tolerance", tolerance, "Fail unless every |y - ref| <= T * max(1, |ref|)");
   rs->add_option("--min-argmax", min_argmax, "Fail unless the argmax of output 0 agrees on at least this fraction");
   rs->add_flag("--exact", exact, "Fail unless every output equals the reference (after float32 rounding)");
+  double trace_tolerance = -1;
+  rs->add_option("--trace-tolerance", trace_tolerance,
+                 "Fail on the first traced layer whose |y - ref| > T * max(1, |ref|) vs the reference's trace/<layer> (0: bit-exact)");
   std::string summary;
   rs->add_option("--summary", summary, "Also write the figures (samples, errors, argmax agreement) as JSON here");
 
@@ -103,15 +106,65 @@ int main(int argc, char** argv) {
       kml::ResultsSummary s = kml::write_results(manifest, results, reference, trace_dir, out);
       if (!summary.empty()) kml::project::write_summary(s, reference, summary);
       std::cout << "kml csim: " << s.samples << " samples -> " << out << "\n";
+      const bool checks = tolerance >= 0 || min_argmax >= 0 || exact || trace_tolerance >= 0;
+      if (!reference.empty() && !s.has_reference)
+        std::cout << "kml csim: " << reference << " has no reference outputs (y0, ...): nothing compared\n";
+      if (reference.empty() && !checks) std::cout << "kml csim: no reference given: nothing compared\n";
       if (s.max_abs_error >= 0) {
-        std::printf("kml csim: max abs error %.6g, mean abs error %.6g vs %s\n", s.max_abs_error, s.mean_abs_error,
-                    reference.c_str());
-        if (s.argmax_agreement >= 0) std::printf("kml csim: argmax agreement %.2f%%\n", 100.0 * s.argmax_agreement);
-        std::printf("kml csim: %zu of %zu elements differ from the reference\n", s.mismatches, s.elements);
+        std::printf("kml csim: vs %s: max abs error %.6g, mean abs error %.6g", reference.c_str(), s.max_abs_error,
+                    s.mean_abs_error);
+        if (s.argmax_agreement >= 0) std::printf(", argmax agreement %.2f %%", 100.0 * s.argmax_agreement);
+        std::printf("\n");
+        if (s.mismatches == 0)
+          std::printf("kml csim: outputs bit-exact with the reference (%zu values)\n", s.elements);
+        else if (s.max_error_lsb >= 0)
+          std::printf("kml csim: outputs %.3g LSB of their type (%s) off at most; %zu of %zu values differ\n",
+                      s.max_error_lsb, s.output_type.c_str(), s.mismatches, s.elements);
+        else
+          std::printf("kml csim: outputs (%s) differ by max |y - ref| / max(1, |ref|) = %.3g; %zu of %zu values differ\n",
+                      s.output_type.c_str(), s.max_scaled_error, s.mismatches, s.elements);
+        if (tolerance >= 0 && s.max_scaled_error <= tolerance)
+          std::printf("kml csim: outputs within tolerance %g (max |y - ref| / max(1, |ref|) = %.3g)\n", tolerance,
+                      s.max_scaled_error);
       }
-      bool checks = tolerance >= 0 || min_argmax >= 0 || exact;
-      if (checks && s.max_abs_error < 0) throw kml::Error("--tolerance/--min-argmax/--exact need --reference");
+      if (!s.layers.empty()) {
+        std::cout << "kml csim: layer by layer vs the reference's trace/<layer>:\n" << kml::format_compare_table(s);
+        if (!s.first_past_lsb.empty()) {
+          for (const auto& c : s.layers)
+            if (c.layer == s.first_past_lsb)
+              std::printf("kml csim: first layer whose error exceeds its result type's LSB: %s (%s, %s: %.3g LSB)\n",
+                          c.layer.c_str(), c.keras_class.c_str(), c.type.c_str(), c.max_error_lsb);
+        } else {
+          bool any_fixed = false;
+          for (const auto& c : s.layers) any_fixed |= c.max_error_lsb >= 0;
+          if (any_fixed) std::printf("kml csim: every fixed-point layer within one LSB of its result type\n");
+        }
+      }
+      if (checks && s.max_abs_error < 0) {
+        if (reference.empty()) throw kml::Error("--tolerance/--min-argmax/--exact/--trace-tolerance need --reference");
+        throw kml::file_error(reference, "no reference outputs (y0, ...) to check against");
+      }
       int failed = 0;
+      if (trace_tolerance >= 0) {
+        std::size_t compared = 0;
+        for (const auto& c : s.layers) {
+          if (!c.note.empty()) continue;
+          ++compared;
+          if (c.max_scaled_error > trace_tolerance) {
+            std::fprintf(stderr,
+                         "kml csim: FAILED: layer '%s' (%s, %s) is the first past --trace-tolerance %g: max |y - ref| / "
+                         "max(1, |ref|) = %.3g (%zu of %zu values differ)\n",
+                         c.layer.c_str(), c.keras_class.c_str(), c.type.c_str(), trace_tolerance, c.max_scaled_error,
+                         c.mismatches, c.elements);
+            failed = 1;
+            break;
+          }
+        }
+        if (compared == 0)
+          throw kml::file_error(reference, "--trace-tolerance: no layer to compare (the reference needs trace/<layer> "
+                                           "datasets, the model trace = true and the testbench --trace-dir)");
+        if (!failed) std::printf("kml csim: all %zu traced layers within --trace-tolerance %g\n", compared, trace_tolerance);
+      }
       if (tolerance >= 0 && s.max_scaled_error > tolerance) {
         std::fprintf(stderr, "kml csim: FAILED: max |y - ref| / max(1, |ref|) = %.3g exceeds %.3g\n", s.max_scaled_error, tolerance);
         failed = 1;
@@ -121,7 +174,7 @@ int main(int argc, char** argv) {
         failed = 1;
       }
       if (exact && s.mismatches) {
-        std::fprintf(stderr, "kml csim: FAILED: %zu elements are not bit-exact\n", s.mismatches);
+        std::fprintf(stderr, "kml csim: FAILED: %zu of %zu output values are not bit-exact\n", s.mismatches, s.elements);
         failed = 1;
       }
       if (failed) return 2;

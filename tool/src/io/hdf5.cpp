@@ -617,4 +617,21 @@ void File::write(const std::string& path, const std::vector<std::size_t>& shape,
     throw file_error(label_, "cannot write dataset '" + path + "'");
 }
 
+void File::write_attr(const std::string& path, const std::string& attr, const std::vector<std::string>& values) {
+  if (!file_.valid()) throw file_error(label_, "internal: the file was opened for reading");
+  Handle type(H5Tcopy(H5T_C_S1), close_type);
+  H5Tset_size(type.id(), H5T_VARIABLE);
+  H5Tset_cset(type.id(), H5T_CSET_UTF8);
+  hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), close_space);
+  Handle a(H5Acreate_by_name(file_.id(), path.c_str(), attr.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT,
+                             H5P_DEFAULT),
+           close_attr);
+  if (!a.valid()) throw file_error(label_, "cannot create attribute '" + attr + "' of '" + path + "'");
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (H5Awrite(a.id(), type.id(), ptrs.data()) < 0)
+    throw file_error(label_, "cannot write attribute '" + attr + "' of '" + path + "'");
+}
+
 }  // namespace kml::h5

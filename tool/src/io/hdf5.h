@@ -62,6 +62,8 @@ class File {
   Array read(const std::string& dataset) const;
   std::vector<std::size_t> dataset_shape(const std::string& dataset) const;
   void write(const std::string& dataset, const std::vector<std::size_t>& shape, const std::vector<float>& data);
+  // A 1-D attribute of variable-length UTF-8 strings on an existing group or dataset.
+  void write_attr(const std::string& path, const std::string& attr, const std::vector<std::string>& values);
 
  private:
   const Object* find(const std::string& path) const;

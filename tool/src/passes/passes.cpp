@@ -231,6 +231,7 @@ void apply_config(ir::Graph& g, const Config& cfg) {
     n.types.clear();
     if (n.op == "reshape") {  // a view of its input
       n.types["result"] = g.at(n.inputs[0]).types.at("result");
+      n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);  // recorded from its input's trace
       continue;
     }
     if (n.op == "transpose" && n.attr.value("synthetic", false)) {  // layout change from the channels_last pass

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -413,6 +414,27 @@ void write_summary(const ResultsSummary& s, const std::string& reference, const 
   j["argmax_agreement"] = opt(s.argmax_agreement);
   j["mismatches"] = reference.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.mismatches);
   j["elements"] = reference.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.elements);
+  j["max_error_lsb"] = opt(s.max_error_lsb);
+  // Layer by layer against the reference's trace/<layer> (kml-convert results --trace-dir).
+  nlohmann::json compare = nlohmann::json::array();
+  for (const auto& c : s.layers) {
+    nlohmann::json l = {{"layer", c.layer}, {"node", c.node}, {"class", c.keras_class}, {"type", c.type}};
+    if (!c.note.empty()) {
+      l["not_compared"] = c.note;
+    } else {
+      l["max_abs_error"] = c.max_abs_error;
+      l["mean_abs_error"] = c.mean_abs_error;
+      l["relative_error"] = std::isfinite(c.relative_error) ? nlohmann::json(c.relative_error) : nlohmann::json(nullptr);
+      l["max_scaled_error"] = c.max_scaled_error;
+      l["lsb"] = c.lsb > 0 ? nlohmann::json(c.lsb) : nlohmann::json(nullptr);
+      l["max_error_lsb"] = opt(c.max_error_lsb);
+      l["mismatches"] = c.mismatches;
+      l["elements"] = c.elements;
+    }
+    compare.push_back(l);
+  }
+  j["compare"] = compare;
+  j["first_past_lsb"] = s.first_past_lsb.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.first_past_lsb);
   const std::string tmp = path + ".tmp";
   write_text(tmp, j.dump(2) + "\n");
   fs::rename(tmp, path);
