@@ -37,9 +37,13 @@ def fetch(rel):
         return os.path.join(src, rel)
     dst = os.path.join(out, "example-models", rel)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
-    with open(dst, "wb") as f:
+    # Written under a name of this process's own, then renamed: both models' references read
+    # garnet_1layer_input.dat, and CTest may run them at the same time.
+    tmp = "%s.%d.tmp" % (dst, os.getpid())
+    with open(tmp, "wb") as f:
         f.write(subprocess.run(["git", "--git-dir", src, "show", "HEAD:" + rel], check=True,
                                stdout=subprocess.PIPE).stdout)
+    os.replace(tmp, dst)
     return dst
 
 
