@@ -59,4 +59,16 @@ for bad in 'a"b' 'a b' '../x' '-x' $'a\nb'; do
   [[ $(wc -l <"$w/bad.err") -eq 1 ]] && grep -q "not usable as a model name" "$w/bad.err" || { cat "$w/bad.err"; fail "-n '$bad': message"; }
   [[ ! -e "$w/bad" ]] || fail "-n '$bad' left $w/bad"
 done
+step "two targets whose namespaces could coincide: an error at configure time"
+mkdir -p "$w/clash"
+cat >"$w/clash/CMakeLists.txt" <<EOF2
+cmake_minimum_required(VERSION 3.25)
+project(kml_clash LANGUAGES CXX)
+find_package(kml 0.1 REQUIRED)
+kml_add_fpga_model(jet.v1 "$src/models/dense_jet.keras" "$src/default.toml")
+kml_add_fpga_model(jet_v1 "$src/models/dense_jet.keras" "$src/default.toml")
+EOF2
+if "$CMAKE_COMMAND" -S "$w/clash" -B "$w/clash-build" -G Ninja -DCMAKE_MAKE_PROGRAM="$NINJA" -DCMAKE_PREFIX_PATH="$KML_PREFIX" \
+  >"$w/clash.log" 2>&1; then cat "$w/clash.log"; fail "jet.v1 and jet_v1 were both accepted"; fi
+contains "$w/clash.log" "kml_add_fpga_model(jet_v1): its C++ namespace could be the one of 'jet.v1'"
 echo "names: OK"
