@@ -1,6 +1,7 @@
 #include "readers/keras_model.h"
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -105,14 +106,23 @@ void check_layers(const json& model, const std::string& file) {
 }
 
 // Input shape (without batch) from an InputLayer or a first layer's config.
-std::optional<ir::Shape> declared_input_shape(const json& cfg) {
+// Each dimension and the whole size are bounded before anything is sized from them.
+std::optional<ir::Shape> declared_input_shape(const json& cfg, const std::string& file, const std::string& layer) {
+  constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 28;
   for (const char* key : {"batch_shape", "batch_input_shape"}) {
     auto it = cfg.find(key);
     if (it != cfg.end() && it->is_array() && !it->empty()) {
       ir::Shape s;
+      std::uint64_t total = 1;
       for (std::size_t i = 1; i < it->size(); ++i) {
-        if ((*it)[i].is_null()) return std::nullopt;
-        s.push_back((*it)[i].get<std::size_t>());
+        const json& d = (*it)[i];
+        if (d.is_null()) return std::nullopt;
+        const bool positive = d.is_number_integer() && (d.is_number_unsigned() || d.get<std::int64_t>() > 0);
+        if (!positive || d.get<std::uint64_t>() == 0 || d.get<std::uint64_t>() > kMaxElements ||
+            (total *= d.get<std::uint64_t>()) > kMaxElements)
+          throw file_error(file, "layer '" + layer + "': '" + key + "' = " + it->dump().substr(0, 80) +
+                                     " is not an input shape (positive sizes, at most 2^28 values in all)");
+        s.push_back(static_cast<std::size_t>(d.get<std::uint64_t>()));
       }
       return s;
     }
@@ -169,16 +179,16 @@ class GraphBuilder {
       Layer l = layer_of(layers[i]);
       try {
         if (l.cls == "InputLayer") {
-          auto shape = declared_input_shape(*l.cfg);
+          auto shape = declared_input_shape(*l.cfg, file_, l.name);
           if (!shape) throw file_error(file_, "InputLayer '" + l.name + "' has no fully known input shape");
           prev = add_input(l.name, *shape, l.cfg->value("dtype", "float32")).name;
           continue;
         }
         if (prev.empty()) {
-          auto shape = declared_input_shape(*l.cfg);
+          auto shape = declared_input_shape(*l.cfg, file_, l.name);
           if (!shape && layers[i].contains("build_config")) {
             const json& bc = layers[i]["build_config"];
-            if (bc.contains("input_shape")) shape = declared_input_shape(json{{"batch_shape", bc["input_shape"]}});
+            if (bc.contains("input_shape")) shape = declared_input_shape(json{{"batch_shape", bc["input_shape"]}}, file_, l.name);
           }
           if (!shape) throw file_error(file_, "cannot tell the model's input shape (no InputLayer, no batch_input_shape)");
           prev = add_input(g_.unique_name(g_.name.empty() ? "input" : g_.name + "_input"), *shape, "float32").name;
@@ -237,7 +247,7 @@ class GraphBuilder {
       Layer l = layer_of(lj);
       try {
         if (l.cls == "InputLayer") {
-          auto shape = declared_input_shape(*l.cfg);
+          auto shape = declared_input_shape(*l.cfg, file_, l.name);
           if (!shape) throw file_error(file_, "InputLayer '" + l.name + "' has no fully known input shape");
           add_input(l.name, *shape, l.cfg->value("dtype", "float32"));
           produced_[l.name] = l.name;

@@ -1,9 +1,12 @@
 // The layer registry: one handler per Keras class, shared by the Keras 2 and Keras 3 readers.
 // A handler turns one Keras layer (config + weights + input tensors) into IR nodes.
 #pragma once
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,7 +43,21 @@ struct LayerCtx {
     auto it = cfg->find(key);
     if (it == cfg->end() || it->is_null()) return fallback;
     try {
+      // An integer from the model is range-checked before it narrows (3e9 units must not wrap to negative).
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        bool fits = true;
+        if (it->is_number_unsigned())
+          fits = it->template get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+        else if (it->is_number_integer()) {
+          const std::int64_t v = it->template get<std::int64_t>();
+          fits = v < 0 ? std::is_signed_v<T> && v >= static_cast<std::int64_t>(std::numeric_limits<T>::min())
+                       : static_cast<std::uint64_t>(v) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+        }
+        if (!fits) throw error(std::string("config key '") + key + "' = " + it->dump() + " is out of range");
+      }
       return it->get<T>();
+    } catch (const Error&) {
+      throw;
     } catch (const std::exception&) {
       throw error(std::string("config key '") + key + "' has an unexpected value " + it->dump());
     }
