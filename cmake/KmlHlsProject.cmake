@@ -40,8 +40,11 @@ macro(_kml_add_hls_project)
   set(_kml_hp_depends "${model}" "${config}" ${weights} "$<TARGET_FILE:kml::kml-convert>" ${converter_templates}
                       ${plugin_depends})
   if(test_data)
-    list(APPEND _kml_hp_args "--test-data=${test_data}" "--csim-outputs=${csim_out}")
-    list(APPEND _kml_hp_depends "${test_data}" "${csim_out}")
+    foreach(_kml_hp_d IN LISTS test_data)
+      list(APPEND _kml_hp_args "--test-data=${_kml_hp_d}")
+    endforeach()
+    list(APPEND _kml_hp_args "--csim-outputs=${csim_out}")
+    list(APPEND _kml_hp_depends ${test_data} "${csim_out}")
   endif()
   add_custom_command(
     OUTPUT "${_kml_hp_dir}/kml_manifest.json"

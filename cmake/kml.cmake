@@ -2,7 +2,9 @@
 #
 #   kml_add_fpga_model(<target> <model> <config.toml>
 #                      [WEIGHTS <weights.h5>]     # Keras 2 JSON architecture + separate weights
-#                      [TEST_DATA <file.io.h5>]   # x0, x1, ... (and y0, ... as reference)
+#                      [TEST_DATA <file.io.h5> | <x0.npy> [<x1.npy>...]]  # x0, x1, ... (and y0, ... as
+#                                                 # reference; trace/<layer> for the layer-by-layer table), or
+#                                                 # one .npy per model input (no reference)
 #                      [CSIM_CHECKS <args>...]    # checks of the C simulation against y*, passed to
 #                                                 # `kml-convert results`: --tolerance T, --min-argmax F, --exact,
 #                                                 # --trace-tolerance T (layer by layer; trace = true)
@@ -122,7 +124,7 @@ function(_kml_failing_target name reason)
 endfunction()
 
 function(kml_add_fpga_model target model config)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;TEST_DATA;OUTPUT_DIR" "CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS;SET")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;OUTPUT_DIR" "TEST_DATA;CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS;SET")
   set(usage "kml_add_fpga_model(<target> <model> <config.toml> [WEIGHTS <w.h5>] [TEST_DATA <f.io.h5>] "
             "[CSIM_CHECKS <args>...] [PLUGINS <target|file>...] [TEMPLATE_DIRS <dir>...] [SET <key>=<value>...] "
             "[OUTPUT_DIR <dir>])")
@@ -180,9 +182,27 @@ function(kml_add_fpga_model target model config)
     list(APPEND inputs weights)
   endif()
   set(test_data "")
-  if(DEFINED arg_TEST_DATA)
-    _kml_absolute(test_data "${arg_TEST_DATA}" "${CMAKE_CURRENT_SOURCE_DIR}")
-    list(APPEND inputs test_data)
+  foreach(file IN LISTS arg_TEST_DATA)
+    _kml_absolute(file_abs "${file}" "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND test_data "${file_abs}")
+    get_source_file_property(generated "${file_abs}" GENERATED)
+    if(NOT EXISTS "${file_abs}" AND NOT generated)
+      message(FATAL_ERROR "kml_add_fpga_model(${target}): TEST_DATA file '${file_abs}' does not exist")
+    endif()
+  endforeach()
+  list(LENGTH test_data n_test_data)
+  set(test_data_npy OFF)
+  if(test_data)
+    list(GET test_data 0 first_test_data)
+    if(first_test_data MATCHES "\\.[nN][pP][yY]$")
+      set(test_data_npy ON)
+    elseif(n_test_data GREATER 1)
+      message(FATAL_ERROR "kml_add_fpga_model(${target}): TEST_DATA is one .io.h5 file or one .npy file per model input")
+    endif()
+  endif()
+  if(test_data_npy AND arg_CSIM_CHECKS)
+    message(FATAL_ERROR "kml_add_fpga_model(${target}): CSIM_CHECKS compare with reference outputs, and .npy TEST_DATA "
+                        "holds inputs only (give an .io.h5 with y0, ... to check against)")
   endif()
   foreach(var IN LISTS inputs)
     get_source_file_property(generated "${${var}}" GENERATED)
@@ -313,12 +333,13 @@ function(kml_add_fpga_model target model config)
 
   # ---- C simulation: testdata -> testbench -> results (+ max abs error vs y*)
   if(test_data)
+    list(JOIN test_data "|" test_data_joined)  # '|'-separated: through a build command line and a CTest command
     set(csim_script_args
       "-DKML_MODEL=${target}"
       "-DKML_CONVERT=$<TARGET_FILE:kml::kml-convert>"
       "-DKML_TESTBENCH=$<TARGET_FILE:${target}_tb>"
       "-DKML_MANIFEST=${manifest}"
-      "-DKML_TEST_DATA=${test_data}")
+      "-DKML_TEST_DATA=${test_data_joined}")
     if(arg_CSIM_CHECKS)
       # '|'-separated: the arguments travel through a build command line and a CTest command.
       list(JOIN arg_CSIM_CHECKS "|" checks)
@@ -328,7 +349,7 @@ function(kml_add_fpga_model target model config)
       OUTPUT "${csim_in}" "${csim_out}" "${csim_h5}" "${csim_json}"
       COMMAND "${CMAKE_COMMAND}" ${csim_script_args} "-DKML_DIR=${csim_dir}" "-DKML_RESULTS=${csim_h5}"
               -P "${helpers}/KmlCsim.cmake"
-      DEPENDS "${manifest}" "${test_data}" ${target}_tb "$<TARGET_FILE:kml::kml-convert>" "${helpers}/KmlCsim.cmake"
+      DEPENDS "${manifest}" ${test_data} ${target}_tb "$<TARGET_FILE:kml::kml-convert>" "${helpers}/KmlCsim.cmake"
       COMMENT "kml: C simulation of ${target}"
       VERBATIM)
     add_custom_target(${target}_csim DEPENDS "${csim_h5}")

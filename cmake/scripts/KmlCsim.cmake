@@ -1,8 +1,8 @@
 # cmake -P helper: C simulation of one kml model.
-#   test vectors (TEST_DATA .io.h5) -> inputs.dat -> testbench -> outputs.dat (+ trace/<node>.dat) -> csim_results.h5
+#   test vectors (TEST_DATA: an .io.h5, or one .npy per input) -> inputs.dat -> testbench -> outputs.dat (+ trace/<node>.dat) -> csim_results.h5
 # Every file is written under a temporary name and renamed when complete, and the old results are
 # removed first, so an interrupted or failed run never leaves anything that looks finished.
-# -D: KML_MODEL KML_CONVERT KML_TESTBENCH KML_MANIFEST KML_TEST_DATA KML_DIR KML_RESULTS
+# -D: KML_MODEL KML_CONVERT KML_TESTBENCH KML_MANIFEST KML_TEST_DATA ('|'-separated) KML_DIR KML_RESULTS
 #     [KML_CHECKS: '|'-separated extra arguments of `kml-convert results`, e.g. --min-argmax|0.95]
 foreach(var KML_MODEL KML_CONVERT KML_TESTBENCH KML_MANIFEST KML_TEST_DATA KML_DIR KML_RESULTS)
   if("${${var}}" STREQUAL "")
@@ -23,6 +23,12 @@ get_filename_component(results_dir "${KML_RESULTS}" DIRECTORY)
 file(MAKE_DIRECTORY "${results_dir}")
 
 string(REPLACE "|" ";" checks "${KML_CHECKS}")
+string(REPLACE "|" ";" test_data "${KML_TEST_DATA}")
+# An .io.h5 is also the reference (y*, trace/<layer>); .npy files are inputs only.
+set(reference_args --reference "${test_data}")
+if(test_data MATCHES "\\.[nN][pP][yY](;|$)")
+  set(reference_args "")
+endif()
 
 # Runs one step; its output is shown unless OUTPUT_VARIABLE-like capture is asked for with QUIET <var>.
 function(_kml_csim_run what final tmp)
@@ -52,7 +58,7 @@ function(_kml_csim_run what final tmp)
 endfunction()
 
 _kml_csim_run("writing the test inputs" "${inputs}" "${KML_DIR}/inputs.tmp.dat" COMMAND
-  "${KML_CONVERT}" testdata "${KML_TEST_DATA}" --manifest "${KML_MANIFEST}" -o "${KML_DIR}/inputs.tmp.dat")
+  "${KML_CONVERT}" testdata ${test_data} --manifest "${KML_MANIFEST}" -o "${KML_DIR}/inputs.tmp.dat")
 # The testbench writes under a temporary name; its message would name that file, so kml says it instead.
 _kml_csim_run("the testbench" "${outputs}" "${KML_DIR}/outputs.tmp.dat" QUIET tb_out COMMAND
   "${KML_TESTBENCH}" "${inputs}" "${KML_DIR}/outputs.tmp.dat" "${trace_dir}")
@@ -66,5 +72,5 @@ endif()
 message("kml: ${KML_MODEL}_csim: testbench ran ${tb_samples} -> ${outputs}${traced}")
 # kml-convert results writes csim_results.h5 and the summary atomically itself (and names the final files).
 _kml_csim_run("collecting the results" "${KML_RESULTS}" "${KML_RESULTS}" COMMAND
-  "${KML_CONVERT}" results --manifest "${KML_MANIFEST}" --results "${outputs}" --reference "${KML_TEST_DATA}"
+  "${KML_CONVERT}" results --manifest "${KML_MANIFEST}" --results "${outputs}" ${reference_args}
   --trace-dir "${trace_dir}" -o "${KML_RESULTS}" --summary "${summary}" ${checks})

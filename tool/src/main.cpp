@@ -54,9 +54,11 @@ int main(int argc, char** argv) {
   cf->add_option("--from-hls4ml", from_hls4ml, "Translate an hls4ml configuration (.yml/.yaml or .json) instead");
   cf->add_option("-o,--output", config_out, "Write the TOML to this file (default: standard output)");
 
-  std::string io, manifest, out, results, reference, trace_dir;
-  auto* td = app.add_subcommand("testdata", "Write a reference .io.h5's inputs as testbench input lines");
-  td->add_option("io_h5", io, "Reference file with x0, x1, ... datasets")->required();
+  std::string manifest, out, results, reference, trace_dir;
+  std::vector<std::string> io;
+  auto* td = app.add_subcommand("testdata", "Write the test inputs (an .io.h5, or .npy files) as testbench input lines");
+  td->add_option("inputs", io, "An .io.h5 with x0, x1, ... datasets, or one .npy per model input (in input order)")
+      ->required();
   td->add_option("--manifest", manifest, "kml_manifest.json of the generated project")->required();
   td->add_option("-o,--output", out, "Output .dat file")->required();
 

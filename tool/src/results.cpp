@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "config/precision.h"
 #include "io/hdf5.h"
+#include "io/npy.h"
 #include "util/error.h"
 #include "util/names.h"
 
@@ -34,24 +36,53 @@ nlohmann::json read_manifest(const std::string& path) {
 
 }  // namespace
 
-void write_testdata(const std::string& io_h5, const std::string& manifest_path, const std::string& out) {
+bool is_npy(const std::string& path) {
+  const std::string ext = fs::path(path).extension().string();
+  return ext == ".npy" || ext == ".NPY";
+}
+
+std::vector<h5::Array> read_inputs(const std::vector<std::string>& files, const std::string& manifest_path) {
   nlohmann::json m = read_manifest(manifest_path);
-  h5::File f = h5::File::open(io_h5);
+  const auto& inputs = m.at("inputs");
+  if (files.empty()) throw Error("no test data given (an .io.h5 file, or one .npy file per model input)");
+  const bool npy = is_npy(files[0]);
+  for (const auto& f : files)
+    if (is_npy(f) != npy) throw file_error(f, "test data mixes .npy and HDF5 files (give one .io.h5, or only .npy files)");
+  if (!npy && files.size() != 1)
+    throw file_error(files[1], "test data: one .io.h5 file holds every input (x0, x1, ...); more files are .npy only");
+  if (npy && files.size() != inputs.size())
+    throw file_error(files[0], "the model has " + std::to_string(inputs.size()) + " inputs, " + std::to_string(files.size()) +
+                                   " .npy files were given (one per input, in the model's input order)");
+  std::optional<h5::File> f;
+  if (!npy) f.emplace(h5::File::open(files[0]));
   std::vector<h5::Array> xs;
   std::size_t n = 0;
-  const auto& inputs = m.at("inputs");
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    std::string ds = "x" + std::to_string(i);
-    if (!f.is_dataset(ds)) throw file_error(io_h5, "no dataset '" + ds + "' for model input " + std::to_string(i));
-    h5::Array a = f.read(ds);
-    std::size_t per = inputs[i].at("size").get<std::size_t>();
+    const std::string ds = "x" + std::to_string(i);
+    const std::string& file = npy ? files[i] : files[0];
+    const std::string what = npy ? "the array" : "dataset '" + ds + "'";
+    if (!npy && !f->is_dataset(ds)) throw file_error(file, "no dataset '" + ds + "' for model input " + std::to_string(i));
+    h5::Array a = npy ? npy::read(file) : f->read(ds);
+    const std::size_t per = inputs[i].at("size").get<std::size_t>();
+    if (npy && a.data.size() == per && a.shape.size() <= 1) a.shape = {1, per};  // one sample without a batch axis
     if (a.shape.empty() || a.data.size() != a.shape[0] * per)
-      throw file_error(io_h5, "dataset '" + ds + "' does not hold samples of " + std::to_string(per) + " values (model input '" +
-                                  inputs[i].at("name").get<std::string>() + "')");
+      throw file_error(file, what + " does not hold samples of " + std::to_string(per) + " values (model input '" +
+                                 inputs[i].at("name").get<std::string>() + "', shape " +
+                                 inputs[i].at("shape").dump() + ", batch first)");
     if (i == 0) n = a.shape[0];
-    else if (a.shape[0] != n) throw file_error(io_h5, "inputs have different numbers of samples");
+    else if (a.shape[0] != n)
+      throw file_error(file, "input " + std::to_string(i) + " has " + std::to_string(a.shape[0]) + " samples, input 0 has " +
+                                 std::to_string(n));
     xs.push_back(std::move(a));
   }
+  return xs;
+}
+
+void write_testdata(const std::vector<std::string>& files, const std::string& manifest_path, const std::string& out) {
+  nlohmann::json m = read_manifest(manifest_path);
+  const auto& inputs = m.at("inputs");
+  std::vector<h5::Array> xs = read_inputs(files, manifest_path);
+  const std::size_t n = xs.empty() ? 0 : xs[0].shape[0];
   std::string tmp = out + ".tmp";
   {
     std::ofstream o(tmp);

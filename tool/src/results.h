@@ -4,10 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "io/hdf5.h"
+
 namespace kml {
 
-// Write the x* datasets of a reference .io.h5 as testbench input lines.
-void write_testdata(const std::string& io_h5, const std::string& manifest, const std::string& out);
+// True for a .npy file name (test data given as numpy arrays).
+bool is_npy(const std::string& path);
+// The model inputs of the test data: the x0, x1, ... datasets of one .io.h5 file, or one .npy file per model input
+// (model input order), each batch first. Errors name the file.
+std::vector<h5::Array> read_inputs(const std::vector<std::string>& files, const std::string& manifest);
+// Write the test data's inputs as testbench input lines.
+void write_testdata(const std::vector<std::string>& files, const std::string& manifest, const std::string& out);
 
 // One layer of the layer-by-layer comparison with the reference's trace/<layer>.
 struct LayerCompare {

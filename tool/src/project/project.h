@@ -23,7 +23,7 @@ struct Options {
   std::vector<std::string> set;  // KEY=VALUE: a [model] key, or a full path model.K / layer.N.K / layer_type.T.K
 
   bool standalone = false;
-  std::string test_data;      // .io.h5: its inputs become tb_data/inputs.dat
+  std::vector<std::string> test_data;  // .io.h5 or one .npy per input: the inputs become tb_data/inputs.dat
   std::string csim_outputs;   // C simulation outputs (testbench format) -> tb_data/csim_outputs.dat
   std::string part;           // overrides of the config's part / clock period for the vendor scripts
   std::string clock_period;

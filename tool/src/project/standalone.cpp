@@ -36,7 +36,8 @@ void add_convert_options(CLI::App* c, Options& o) {
   c->add_flag("--standalone", o.standalone,
               "Write a self-contained HLS project (kml headers, test vectors, build_prj.tcl, hls_config.cfg, "
               "vivado_synth.tcl, README.md; relative paths only)");
-  c->add_option("--test-data", o.test_data, "--standalone: .io.h5 whose inputs become tb_data/inputs.dat");
+  c->add_option("--test-data", o.test_data,
+                 "--standalone: .io.h5 (or one .npy per model input, repeated) whose inputs become tb_data/inputs.dat");
   c->add_option("--csim-outputs", o.csim_outputs,
                 "--standalone: C simulation outputs to compare co-simulation with (tb_data/csim_outputs.dat)");
   c->add_option("--part", o.part, "--standalone: FPGA part for the vendor scripts (default: the config's)");
