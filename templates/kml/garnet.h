@@ -133,6 +133,11 @@ void garnet(const data_T data[CONFIG_T::n_vertices * CONFIG_T::n_in], const nvtx
   typedef typename CONFIG_T::aggr_t aggr_t;
   typedef typename CONFIG_T::norm_t norm_t;
   const unsigned V = CONFIG_T::n_vertices, I = CONFIG_T::n_in, A = CONFIG_T::n_aggregators, O = CONFIG_T::n_out;
+  // reuse_factor shares the multipliers as kml's Dense in Latency does: per vertex A*I for the distances, A*I for
+  // the weighted features and A*O for the output, and A*O*(I+1) for the aggregators, over reuse_factor.
+#pragma HLS ALLOCATION operation instances = mul limit = \
+    (CONFIG_T::n_vertices * CONFIG_T::n_aggregators * (2 * CONFIG_T::n_in + CONFIG_T::n_out) + \
+     CONFIG_T::n_aggregators * CONFIG_T::n_out * (CONFIG_T::n_in + 1)) / CONFIG_T::reuse_factor
 
   const long count = garnet_detail::count_value(nvtx[0]);
   const unsigned n = count < 0 ? 0u : (count > long(V) ? V : unsigned(count));
