@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <map>
 
 #include "util/error.h"
@@ -83,9 +84,20 @@ bool truthy(const json& v) {
   return true;
 }
 
+// An integer argument of a quantizer (bits, integer, exponents): bounded before it becomes an int, so that the
+// arithmetic on it (bits - integer, shifts, exponent ranges) cannot overflow.
+constexpr double kMaxQuantizerInt = 1 << 16;
 int as_int(const json& v, const std::string& what, const std::string& q) {
-  if (v.is_number_integer()) return v.get<int>();
-  if (v.is_number() && std::floor(v.get<double>()) == v.get<double>()) return static_cast<int>(v.get<double>());
+  if (v.is_number() && !v.is_boolean()) {
+    const double d = v.is_number_unsigned() ? static_cast<double>(v.get<std::uint64_t>())
+                     : v.is_number_integer() ? static_cast<double>(v.get<std::int64_t>())
+                                             : v.get<double>();
+    if (std::floor(d) == d) {
+      if (!(std::fabs(d) <= kMaxQuantizerInt))
+        throw Error(q + ": " + what + " = " + v.dump() + " is out of range (at most 65536 in magnitude)");
+      return static_cast<int>(d);
+    }
+  }
   if (v.is_array() && v.size() == 1) return as_int(v[0], what, q);
   throw Error(q + ": " + what + " = " + v.dump() + " is not an integer");
 }

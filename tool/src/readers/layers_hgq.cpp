@@ -421,6 +421,9 @@ FixedParams hgq1_params(const LayerCtx& c, const ir::Shape& target) {
   std::vector<double> b = broadcast_to(c, bits->data, bits->shape, target, "bits");
   std::vector<double> I = broadcast_to(c, ints->data, ints->shape, target, "integers");
   for (std::size_t e = 0; e < k.size(); ++e) {
+    if (!(std::fabs(b[e]) <= kMaxQuantizerBits) || !(std::fabs(I[e]) <= kMaxQuantizerBits))
+      throw c.error("quantizer bit counts (bits " + std::to_string(b[e]) + ", integers " + std::to_string(I[e]) +
+                    ") are outside -256..256");
     int ke = k[e] != 0 ? 1 : 0, be = static_cast<int>(std::lround(b[e])), ie = static_cast<int>(std::lround(I[e]));
     p.k.push_back(ke);
     p.i.push_back(ie - ke);  // HGQ's integers count the sign bit (ap_fixed's I)
