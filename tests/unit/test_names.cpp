@@ -12,6 +12,8 @@
 #include <toml++/toml.h>
 
 #include "config_skeleton.h"
+#include "convert.h"
+#include "project/project.h"
 #include "project/output_dir.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -175,4 +177,22 @@ TEST_CASE("names: the config skeleton of a model with awkward layer names is val
   REQUIRE(layers);
   for (const char* name : {"dense\\", "dense \"1\"\nint x = ;", "r\xc3\xa9seau/../\xc3\xbc?\?/", "out'put\"\\"})
     CHECK(layers->contains(name));
+}
+
+TEST_CASE("output directory: plugins and template directories count as inputs", "[names][output]") {
+  const fs::path d = fresh("other_inputs");
+  fs::create_directories(d / "plugins");
+  touch(d / "plugins" / "libmy_layer.so");
+  kml::ConvertOptions o;
+  o.model = std::string(KML_TEST_DATA) + "/dense_jet.keras";
+  o.out_dir = d.string();
+  o.other_inputs = {(d / "plugins" / "libmy_layer.so").string()};
+  CHECK_THROWS_WITH(kml::convert(o), Catch::Contains("the output directory contains the input file"));
+  kml::project::Options po;
+  po.template_dirs = {(d / "plugins").string()};
+  o.other_inputs.clear();
+  o.project = &po;
+  o.out_dir = (d / "plugins").string();
+  CHECK_THROWS_WITH(kml::convert(o), Catch::Contains("the output directory is the input file"));
+  CHECK(fs::exists(d / "plugins" / "libmy_layer.so"));
 }

@@ -98,9 +98,11 @@ void convert(const ConvertOptions& o) {
   if (!o.weights.empty() && !fs::exists(o.weights)) throw file_error(o.weights, "no such file");
   // Before anything is read or written: -o must not be, hold or lie in an input (project/output_dir.h).
   std::vector<std::string> inputs = {o.model, o.weights, o.config};
+  inputs.insert(inputs.end(), o.other_inputs.begin(), o.other_inputs.end());
   if (o.project) {
     inputs.insert(inputs.end(), o.project->test_data.begin(), o.project->test_data.end());
     inputs.push_back(o.project->csim_outputs);
+    inputs.insert(inputs.end(), o.project->template_dirs.begin(), o.project->template_dirs.end());
   }
   const fs::path out_dir = project::checked_output_dir(o.out_dir, inputs);
   if (!o.name.empty() && !valid_utf8(o.name))

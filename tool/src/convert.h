@@ -19,6 +19,7 @@ struct ConvertOptions {
   std::string backend = "hls";  // emit::BackendRegistry name of the code generator
   std::vector<std::string> skip_passes;    // passes::Options::skip (--skip-pass, --no-fuse-batchnorm)
   std::vector<std::string> dump_ir_after;  // passes::Options::dump_after, printed to stdout (--dump-ir-after)
+  std::vector<std::string> other_inputs;  // files the conversion reads besides these (plugins): -o must spare them
   bool timings = false;  // print the time spent in each stage to stderr
   const project::Options* project = nullptr;  // configuration overrides, standalone project
 };

@@ -84,13 +84,15 @@ int main(int argc, char** argv) {
     if (*conv) {
       if (no_fuse) co.skip_passes.push_back("fuse_batchnorm");
       for (const auto& p : plugins) kml::plugin::load(p);
+      co.other_inputs = plugins;
       kml::convert(co);
     } else if (*cf) {
       std::string text;
       if (!from_hls4ml.empty()) {
         if (!so.model.empty()) throw kml::Error("config: give a MODEL or --from-hls4ml, not both");
         kml::Hls4mlImport imp = kml::import_hls4ml(from_hls4ml);
-        for (const auto& u : imp.unmapped) std::cerr << "kml-convert: warning: " << from_hls4ml << ": " << u << "\n";
+        for (const auto& u : imp.unmapped)
+          std::cerr << "kml-convert: warning: " << kml::names::shown(from_hls4ml + ": " + u) << "\n";
         text = imp.toml;
       } else {
         if (so.model.empty()) throw kml::Error("config: give a MODEL file or --from-hls4ml CONFIG");
