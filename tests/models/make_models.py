@@ -391,7 +391,7 @@ def garnet_weights(rng, F, subs_dims, stack):
 
 
 def garnet_model(name, V, F, subs_dims, collapse="mean", mean_by_nvert=False, quantize=False, stack=False,
-                 head=True, cfg_over=None, nv_dtype="int32", n_events=N):
+                 head=True, cfg_over=None, nv_dtype="int32", n_events=N, edge_counts=False):
     layers = [{"class_name": "InputLayer", "config": {"batch_input_shape": [None, V, F], "dtype": "float32",
                                                       "sparse": False, "ragged": False, "name": "input_1"},
                "name": "input_1", "inbound_nodes": []},
@@ -413,6 +413,8 @@ def garnet_model(name, V, F, subs_dims, collapse="mean", mean_by_nvert=False, qu
     x = (rng.standard_normal((n_events, V, F)) * 0.8).astype(np.float32)
     nv = rng.integers(1, V + 1, size=(n_events, 1))
     nv[0, 0], nv[1, 0] = V, 1
+    if edge_counts:  # no real vertex, and a count beyond V (every vertex real, as Keras' mask v < n gives)
+        nv[2, 0], nv[3, 0] = 0, V + 3
     y = garnet_forward(x, nv, subs, collapse, mean_by_nvert, quantize)
     out = "gar_1"
     if head:  # a Dense after the layer, as garnet_1layer has
@@ -429,10 +431,10 @@ def garnet_model(name, V, F, subs_dims, collapse="mean", mean_by_nvert=False, qu
     return subs, x, nv, y
 
 
-garnet_model("garnet_mean", 16, 4, [(5, 3, 6)])                                   # GarNet, collapse mean
+garnet_model("garnet_mean", 16, 4, [(5, 3, 6)], edge_counts=True)                  # GarNet, collapse mean
 garnet_model("garnet_vertices", 8, 3, [(4, 4, 5)], collapse=None, head=False, mean_by_nvert=True)
 garnet_model("garnet_sum", 8, 3, [(3, 2, 4)], collapse="sum")
-garnet_model("garnet_max", 8, 3, [(3, 2, 4)], collapse="max", head=False)
+garnet_model("garnet_max", 8, 3, [(3, 2, 4)], collapse="max", head=False, edge_counts=True)
 garnet_model("garnet_nvert", 16, 4, [(4, 3, 4)], mean_by_nvert=True)
 garnet_model("garnet_stack", 16, 4, [(4, 2, 5), (3, 3, 4), (6, 4, 3)], stack=True, nv_dtype="uint16")
 garnet_model("garnet_stack_q", 16, 4, [(8, 4, 8), (8, 4, 8), (16, 8, 16)], stack=True, quantize=True,
