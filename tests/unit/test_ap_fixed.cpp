@@ -687,9 +687,13 @@ void check_ops_match_wide_path(unsigned seed) {
     for (const B& b : edge_and_random_values<B>(seed + 1)) {
       const WA wa = a;
       const WB wb = b;
-      const auto p = a * b, wp = wa * wb;
-      const auto sum = a + b, wsum = wa + wb;
-      const auto dif = a - b, wdif = wa - wb;
+      // One declaration each: the two sides have different types (clang rejects one `auto` deducing both).
+      const auto p = a * b;
+      const auto wp = wa * wb;
+      const auto sum = a + b;
+      const auto wsum = wa + wb;
+      const auto dif = a - b;
+      const auto wdif = wa - wb;
       INFO(a.to_double() << " op " << b.to_double());
       REQUIRE((p == wp));
       REQUIRE((sum == wsum));

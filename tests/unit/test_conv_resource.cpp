@@ -32,17 +32,17 @@ template <unsigned IH, unsigned IW, unsigned C, unsigned OH, unsigned OW, unsign
           unsigned KW, unsigned SH, unsigned SW, unsigned DH, unsigned DW, unsigned PT, unsigned PL,
           unsigned G>
 struct Geom : kml::conv_config {
-  static const unsigned in_h = IH, in_w = IW, n_chan = C, out_h = OH, out_w = OW, n_filt = F;
-  static const unsigned filt_h = KH, filt_w = KW, stride_h = SH, stride_w = SW, dilation_h = DH,
+  static constexpr unsigned in_h = IH, in_w = IW, n_chan = C, out_h = OH, out_w = OW, n_filt = F;
+  static constexpr unsigned filt_h = KH, filt_w = KW, stride_h = SH, stride_w = SW, dilation_h = DH,
                         dilation_w = DW;
-  static const unsigned pad_top = PT, pad_left = PL, groups = G;
-  static const unsigned n_total = KH * KW * (C / G) * F;  // K * n_filt
+  static constexpr unsigned pad_top = PT, pad_left = PL, groups = G;
+  static constexpr unsigned n_total = KH * KW * (C / G) * F;  // K * n_filt
 };
 
 template <class GEOM, unsigned RF, bool RES, class A, class W>
 struct Cfg : GEOM {
-  static const unsigned reuse_factor = RF;
-  static const bool resource = RES;
+  static constexpr unsigned reuse_factor = RF;
+  static constexpr bool resource = RES;
   typedef A accum_t;
   typedef W weight_t;
   typedef W bias_t;

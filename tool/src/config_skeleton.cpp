@@ -120,7 +120,10 @@ Table most_common(const std::vector<const Entry*>& entries) {
   std::vector<std::string> keys;
   std::map<std::string, std::vector<std::pair<std::string, int>>> counts;
   for (const Entry* e : entries)
-    for (const auto& [k, v] : e->values) {
+    for (const auto& kv : e->values) {
+      // Not a structured binding: clang 14 (the fuzz/asan build) cannot capture one in the lambda below.
+      const std::string& k = kv.first;
+      const std::string& v = kv.second;
       auto& c = counts[k];
       if (c.empty()) keys.push_back(k);
       auto it = std::find_if(c.begin(), c.end(), [&](const auto& p) { return p.first == v; });

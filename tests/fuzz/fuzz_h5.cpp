@@ -1,0 +1,11 @@
+// libFuzzer target: the bytes as a whole-model HDF5 file (Keras 3 `.h5`, Keras 2 `.h5` with its JSON in the
+// model_config attribute), converted.
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  kml::ConvertOptions o;
+  o.model = kml::fuzz::write_input("model.h5", data, size);
+  o.name = "fuzzed";
+  kml::fuzz::convert_clean(o);
+  return 0;
+}
