@@ -19,6 +19,7 @@
 #   X_generate  runs kml-convert (also a dependency of everything below)
 #   X_tb        the generated testbench executable: `X_tb IN.dat OUT.dat`
 #   X_csim      C simulation on TEST_DATA -> <work>/csim_results.h5, prints the max abs error
+#   X_profile   numerical profile over TEST_DATA -> <work>/profile/profile.{json,txt,html} (kml-convert profile)
 #   X_synth     HLS C synthesis                -> <work>/reports/csynth.xml
 #   X_cosim     C/RTL co-simulation, compared with the C simulation (fails on mismatch)
 #   X_export    IP catalog export              -> <work>/ip/
@@ -160,7 +161,7 @@ function(kml_add_fpga_model target model config)
     endif()
   endforeach()
   set_property(GLOBAL APPEND PROPERTY _KML_NAMESPACE_KEYS "${ns_key}=${target}")
-  foreach(suffix "" _generate _tb _csim _synth _cosim _export _vsynth _report _hls_project _hls_package)
+  foreach(suffix "" _generate _tb _csim _profile _synth _cosim _export _vsynth _report _hls_project _hls_package)
     if(TARGET ${target}${suffix})
       message(FATAL_ERROR "kml_add_fpga_model(${target}): a target named '${target}${suffix}' already exists")
     endif()
@@ -263,9 +264,11 @@ function(kml_add_fpga_model target model config)
   # HLS templates for every compile of the generated code.  A rebuilt plugin or an edited template
   # regenerates the project.
   set(plugin_depends "")
+  set(plugin_args "")
   foreach(plugin IN LISTS arg_PLUGINS)
     if(TARGET "${plugin}")
       list(APPEND convert_args --plugin "$<TARGET_FILE:${plugin}>")
+      list(APPEND plugin_args --plugin "$<TARGET_FILE:${plugin}>")
       list(APPEND plugin_depends "${plugin}")
     else()
       _kml_absolute(plugin_path "${plugin}" "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -273,6 +276,7 @@ function(kml_add_fpga_model target model config)
         message(FATAL_ERROR "kml_add_fpga_model(${target}): PLUGINS entry '${plugin}' is neither a target nor an existing file")
       endif()
       list(APPEND convert_args --plugin "${plugin_path}")
+      list(APPEND plugin_args --plugin "${plugin_path}")
       list(APPEND plugin_depends "${plugin_path}")
     endif()
   endforeach()
@@ -359,6 +363,63 @@ function(kml_add_fpga_model target model config)
               "-DKML_RESULTS=${work}/csim_test/csim_results.h5" -P "${helpers}/KmlCsim.cmake")
   else()
     _kml_failing_target(${target}_csim no_test_data)
+  endif()
+
+  # ---- numerical profile (kml-convert profile): the model converted twice more, with every node traced, in
+  # float (precision = "float", no config) and with this configuration; both testbenches run on TEST_DATA's
+  # inputs, then the values are profiled against the configuration's types -> <work>/profile/profile.{json,txt,html}.
+  # Nothing of it is built unless <t>_profile is.
+  if(test_data)
+    set(profile_dir "${work}/profile")
+    set(profile_model_args "${model}")
+    if(weights)
+      list(APPEND profile_model_args --weights "${weights}")
+    endif()
+    set(profile_sets "")
+    foreach(assignment IN LISTS arg_SET)
+      list(APPEND profile_sets "--set=${assignment}")
+    endforeach()
+    foreach(kind float fixed)
+      set(pp "${profile_dir}/${kind}_project")
+      if(kind STREQUAL "float")
+        set(kind_args "--set=precision=float" "--set=trace=true")
+      else()
+        set(kind_args -c "${config}" ${profile_sets} "--set=trace=true")
+      endif()
+      add_custom_command(
+        OUTPUT "${pp}/kml_manifest.json"
+        BYPRODUCTS "${pp}/firmware/model.cpp" "${pp}/tb/testbench.cpp" "${pp}/firmware/defines.h"
+                   "${pp}/firmware/parameters.h" "${pp}/firmware/model.h"
+        COMMAND kml::kml-convert convert ${profile_model_args} -o "${pp}" -n "${target}_${kind}" ${kind_args}
+                ${plugin_args}
+        DEPENDS "${model}" "${config}" ${weights} "$<TARGET_FILE:kml::kml-convert>" ${converter_templates}
+                ${plugin_depends}
+        COMMENT "kml: ${target}_profile: the ${kind} project, every node traced"
+        VERBATIM)
+      add_custom_target(${target}_profile_${kind}_generate DEPENDS "${pp}/kml_manifest.json")
+      add_executable(${target}_profile_${kind}_tb EXCLUDE_FROM_ALL "${pp}/tb/testbench.cpp" "${pp}/firmware/model.cpp")
+      add_dependencies(${target}_profile_${kind}_tb ${target}_profile_${kind}_generate)
+      target_include_directories(${target}_profile_${kind}_tb PRIVATE "${pp}/firmware" ${extra_template_dirs})
+      target_link_libraries(${target}_profile_${kind}_tb PRIVATE kml::templates)
+      if(TARGET kml::runtime)
+        target_link_libraries(${target}_profile_${kind}_tb PRIVATE kml::runtime)
+      endif()
+    endforeach()
+    set(profile_args ${profile_model_args} -c "${config}" ${profile_sets} ${plugin_args} --title "${target}")
+    list(JOIN profile_args "|" profile_args_joined)
+    add_custom_target(${target}_profile
+      COMMAND "${CMAKE_COMMAND}" "-DKML_MODEL=${target}" "-DKML_CONVERT=$<TARGET_FILE:kml::kml-convert>"
+              "-DKML_FLOAT_TB=$<TARGET_FILE:${target}_profile_float_tb>"
+              "-DKML_FIXED_TB=$<TARGET_FILE:${target}_profile_fixed_tb>"
+              "-DKML_FLOAT_MANIFEST=${profile_dir}/float_project/kml_manifest.json"
+              "-DKML_FIXED_MANIFEST=${profile_dir}/fixed_project/kml_manifest.json"
+              "-DKML_TEST_DATA=${test_data_joined}" "-DKML_PROFILE_ARGS=${profile_args_joined}"
+              "-DKML_DIR=${profile_dir}" -P "${helpers}/KmlProfile.cmake"
+      DEPENDS ${target}_profile_float_tb ${target}_profile_fixed_tb "${helpers}/KmlProfile.cmake"
+      COMMENT "kml: numerical profile of ${target}"
+      VERBATIM)
+  else()
+    _kml_failing_target(${target}_profile no_test_data)
   endif()
 
   # ---- vendor flows

@@ -86,6 +86,32 @@ static void check_layer_types(const Config& cfg, const ir::Graph& g) {
   }
 }
 
+LoadedModel load_model(const ConvertOptions& o) {
+  if (!fs::exists(o.model)) throw file_error(o.model, "no such file");
+  if (!o.weights.empty() && !fs::exists(o.weights)) throw file_error(o.weights, "no such file");
+  passes::Options popt;
+  popt.skip.insert(o.skip_passes.begin(), o.skip_passes.end());
+  popt.dump_after.insert(o.dump_ir_after.begin(), o.dump_ir_after.end());
+  popt.dump = &std::cout;
+  passes::check_options(popt);
+  if (!o.config.empty() && !fs::exists(o.config)) throw file_error(o.config, "no such file");
+  LoadedModel m{project::load_config(o.config, o.project), {}, {}};
+  // The part is written into the vendor tool's Tcl and .cfg files.
+  names::check_tool_word(m.cfg.part, "[model] part", o.config.empty() ? std::string("--set") : o.config);
+  m.read = readers::read_model(o.model, o.weights);
+  check_layer_types(m.cfg, m.read.graph);
+  m.read_done = std::chrono::steady_clock::now();
+  try {
+    passes::run_passes(m.read.graph, m.cfg, popt);
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    // Errors from passes that do not name a file name the model.
+    if (msg.find(": ") == std::string::npos || msg.rfind("internal", 0) == 0) throw file_error(o.model, msg);
+    throw;
+  }
+  return m;
+}
+
 void convert(const ConvertOptions& o) {
   using clock = std::chrono::steady_clock;
   auto t0 = clock::now();
@@ -114,26 +140,10 @@ void convert(const ConvertOptions& o) {
   if (!o.depfile.empty() && fs::absolute(o.depfile).lexically_normal().string().rfind(out_dir.string() + "/", 0) == 0)
     throw file_error(o.depfile, "the depfile cannot lie inside the output directory " + o.out_dir);
   const emit::Backend& backend = emit::BackendRegistry::instance().get(o.backend);
-  passes::Options popt;
-  popt.skip.insert(o.skip_passes.begin(), o.skip_passes.end());
-  popt.dump_after.insert(o.dump_ir_after.begin(), o.dump_ir_after.end());
-  popt.dump = &std::cout;
-  passes::check_options(popt);
-  if (!o.config.empty() && !fs::exists(o.config)) throw file_error(o.config, "no such file");
-  Config cfg = project::load_config(o.config, o.project);
-  // The part is written into the vendor tool's Tcl and .cfg files.
-  names::check_tool_word(cfg.part, "[model] part", o.config.empty() ? std::string("--set") : o.config);
-  readers::ReadResult r = readers::read_model(o.model, o.weights);
-  check_layer_types(cfg, r.graph);
-  auto t_read = clock::now();
-  try {
-    passes::run_passes(r.graph, cfg, popt);
-  } catch (const Error& e) {
-    std::string msg = e.what();
-    // Errors from passes that do not name a file name the model.
-    if (msg.find(": ") == std::string::npos || msg.rfind("internal", 0) == 0) throw file_error(o.model, msg);
-    throw;
-  }
+  LoadedModel loaded = load_model(o);
+  Config& cfg = loaded.cfg;
+  readers::ReadResult& r = loaded.read;
+  auto t_read = loaded.read_done;
   try {
     backend.check(r.graph, cfg);
   } catch (const Error& e) {

@@ -1,7 +1,11 @@
 // The converter's use cases, callable from the CLI and from tests.
 #pragma once
+#include <chrono>
 #include <string>
 #include <vector>
+
+#include "config/config.h"
+#include "readers/keras_model.h"
 
 namespace kml {
 
@@ -23,6 +27,16 @@ struct ConvertOptions {
   bool timings = false;  // print the time spent in each stage to stderr
   const project::Options* project = nullptr;  // configuration overrides, standalone project
 };
+
+// What every use of a model starts with (convert, profile): the configuration (file + --set overrides) and the model
+// read into the IR and transformed by the passes (o.model, o.weights, o.config, o.skip_passes, o.dump_ir_after,
+// o.project's --set). Errors name the file.
+struct LoadedModel {
+  Config cfg;
+  readers::ReadResult read;
+  std::chrono::steady_clock::time_point read_done;  // when reading ended and the passes began
+};
+LoadedModel load_model(const ConvertOptions& o);
 
 // file -> IR -> passes -> emitters, written atomically into out_dir. Throws kml::Error.
 void convert(const ConvertOptions& o);

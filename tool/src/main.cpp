@@ -8,6 +8,7 @@
 #include "config/hls4ml.h"
 #include "config_skeleton.h"
 #include "convert.h"
+#include "profile.h"
 #include "results.h"
 #include "plugin/plugin.h"
 #include "project/project.h"
@@ -79,6 +80,23 @@ int main(int argc, char** argv) {
   std::string summary;
   rs->add_option("--summary", summary, "Also write the figures (samples, errors, argmax agreement) as JSON here");
 
+  kml::ProfileOptions pro;
+  kml::project::Options pro_project;
+  bool pro_no_fuse = false;
+  auto* pf = app.add_subcommand("profile", "Numerical profile of a model's values against its configured types "
+                                           "(profile.json, profile.txt, profile.html)");
+  pf->add_option("model", pro.model.model, "Model file (as for convert)")->required();
+  pf->add_option("-c,--config", pro.model.config, "TOML configuration whose types are profiled");
+  pf->add_option("-w,--weights", pro.model.weights, "Weights .h5 for a .json architecture");
+  pf->add_option("--set", pro_project.set, "Override a configuration setting, as for convert (repeatable)");
+  pf->add_flag("--no-fuse-batchnorm", pro_no_fuse, "Keep BatchNormalization layers separate (as convert)");
+  pf->add_option("--float-trace", pro.float_trace,
+                 "Trace directory of the float emulation (testbench of the model converted with precision = \"float\", trace = true)")
+      ->required();
+  pf->add_option("--fixed-trace", pro.fixed_trace, "Trace directory of the fixed-point emulation (this configuration, trace = true)");
+  pf->add_option("-o,--output", pro.out_dir, "Output directory")->required();
+  pf->add_option("--title", pro.title, "Title of the HTML page (default: the model file's name)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*conv) {
@@ -104,6 +122,11 @@ int main(int argc, char** argv) {
       } else {
         kml::write_config_file(config_out, text);
       }
+    } else if (*pf) {
+      if (pro_no_fuse) pro.model.skip_passes.push_back("fuse_batchnorm");
+      pro.model.project = &pro_project;
+      std::cout << kml::profile(pro);
+      std::cout << "kml profile: " << pro.out_dir << "/profile.json, profile.txt, profile.html\n";
     } else if (*td) {
       kml::write_testdata(io, manifest, out);
     } else if (*rs) {

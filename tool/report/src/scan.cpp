@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "table.h"
+#include "util/html.h"
 
 namespace fs = std::filesystem;
 
@@ -32,19 +33,7 @@ std::vector<bool> pareto_front(const std::vector<XY>& p) {
 
 namespace {
 
-std::string html_escape(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    switch (c) {
-      case '&': r += "&amp;"; break;
-      case '<': r += "&lt;"; break;
-      case '>': r += "&gt;"; break;
-      case '"': r += "&quot;"; break;
-      default: r += c;
-    }
-  }
-  return r;
-}
+using kml::html_escape;  // util/html.h, shared with kml-convert profile
 
 std::string num(double v, int decimals = 2) {
   char buf[64];
