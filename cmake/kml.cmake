@@ -11,13 +11,15 @@
 #                      [PLUGINS <target|file>...] # custom-layer plugins for kml-convert (docs/extensions.md)
 #                      [TEMPLATE_DIRS <dir>...]   # their HLS headers: on every compile of the generated code
 #                      [SET <key>=<value>...]     # override config settings (kml-convert --set), e.g. reuse_factor=4
-#                      [OUTPUT_DIR <dir>])        # work directory, default ${CMAKE_CURRENT_BINARY_DIR}/<target>
+#                      [OUTPUT_DIR <dir>]         # work directory, default ${CMAKE_CURRENT_BINARY_DIR}/<target>
+#                      [PYTHON])                  # also the Python module <ident> (KmlPython.cmake; KML_PYTHON: all)
 #
 # Targets (X = <target>):
 #   X           STATIC library: the bit-accurate host emulation (generated firmware + host bridge);
 #               `#include "X.h"` gives the API (namespace <ident>: predict(), predict_batch()).
 #   X_generate  runs kml-convert (also a dependency of everything below)
 #   X_tb        the generated testbench executable: `X_tb IN.dat OUT.dat`
+#   X_python    with PYTHON: the Python module <ident> (numpy predict(), trace()) in <work>/python/
 #   X_csim      C simulation on TEST_DATA -> <work>/csim_results.h5, prints the max abs error
 #   X_profile   numerical profile over TEST_DATA -> <work>/profile/profile.{json,txt,html} (kml-convert profile)
 #   X_synth     HLS C synthesis                -> <work>/reports/csynth.xml
@@ -52,6 +54,7 @@ include("${CMAKE_CURRENT_LIST_DIR}/KmlVendorTools.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/KmlLaunchers.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/KmlHlsProject.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/KmlScan.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/KmlPython.cmake")
 
 set(KML_VENDOR_JOBS 2 CACHE STRING "Parallel vendor steps (HLS synthesis, co-simulation, export, Vivado): Ninja pool kml_vendor_jobs")
 set(KML_PART "" CACHE STRING "FPGA part for every kml model's vendor steps (empty: each model config's part)")
@@ -125,10 +128,10 @@ function(_kml_failing_target name reason)
 endfunction()
 
 function(kml_add_fpga_model target model config)
-  cmake_parse_arguments(PARSE_ARGV 3 arg "" "WEIGHTS;OUTPUT_DIR" "TEST_DATA;CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS;SET")
+  cmake_parse_arguments(PARSE_ARGV 3 arg "PYTHON" "WEIGHTS;OUTPUT_DIR" "TEST_DATA;CSIM_CHECKS;PLUGINS;TEMPLATE_DIRS;SET")
   set(usage "kml_add_fpga_model(<target> <model> <config.toml> [WEIGHTS <w.h5>] [TEST_DATA <f.io.h5>] "
             "[CSIM_CHECKS <args>...] [PLUGINS <target|file>...] [TEMPLATE_DIRS <dir>...] [SET <key>=<value>...] "
-            "[OUTPUT_DIR <dir>])")
+            "[OUTPUT_DIR <dir>] [PYTHON])")
   string(JOIN "" usage ${usage})
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "kml_add_fpga_model(${target}): unexpected arguments '${arg_UNPARSED_ARGUMENTS}'\n  usage: ${usage}")
@@ -161,7 +164,7 @@ function(kml_add_fpga_model target model config)
     endif()
   endforeach()
   set_property(GLOBAL APPEND PROPERTY _KML_NAMESPACE_KEYS "${ns_key}=${target}")
-  foreach(suffix "" _generate _tb _csim _profile _synth _cosim _export _vsynth _report _hls_project _hls_package)
+  foreach(suffix "" _generate _tb _python _csim _profile _synth _cosim _export _vsynth _report _hls_project _hls_package)
     if(TARGET ${target}${suffix})
       message(FATAL_ERROR "kml_add_fpga_model(${target}): a target named '${target}${suffix}' already exists")
     endif()
@@ -326,6 +329,10 @@ function(kml_add_fpga_model target model config)
     target_link_libraries(${target} PRIVATE kml::runtime)
   endif()
   set_target_properties(${target} PROPERTIES KML_WORK_DIR "${work}" KML_MANIFEST "${manifest}")
+  # Python module <ident> (KmlPython.cmake): Python and pybind11 are looked for only here.
+  if(arg_PYTHON OR KML_PYTHON)
+    _kml_add_python_module()
+  endif()
 
   add_executable(${target}_tb "${proj}/tb/testbench.cpp")
   add_dependencies(${target}_tb ${target}_generate)

@@ -10,6 +10,8 @@ pkgs+=(slurmctld slurmd slurm-client munge chromium libpng-dev tcl)
 pkgs+=(libyaml-cpp-dev)
 # kml's generated test models (tests/models/make_models.py, #17): numpy and h5py.
 pkgs+=(python3-numpy python3-h5py)
+# The models' Python modules (kml_add_fpga_model(... PYTHON), #16) and their tests: pybind11 and Python's headers.
+pkgs+=(pybind11-dev python3-dev)
 # The sanitizer build and the fuzz targets (#19, the `asan` preset): clang with its ASan/UBSan/libFuzzer runtimes.
 pkgs+=(clang libclang-rt-14-dev)
 missing=()

@@ -19,7 +19,7 @@ step "moved to $KML_PREFIX"
 config=$(find "$KML_PREFIX" -name kmlConfig.cmake -print -quit)
 [[ -n "$config" ]] || fail "no kmlConfig.cmake in the prefix"
 for f in kmlConfigVersion.cmake kmlTargets.cmake kml.cmake KmlVendorTools.cmake KmlLaunchers.cmake KmlHlsProject.cmake \
-         KmlScan.cmake scripts/KmlVendorStep.cmake; do
+         KmlScan.cmake KmlPython.cmake scripts/KmlVendorStep.cmake scripts/KmlPythonMeta.cmake python/kml_module.cpp; do
   [[ -f "$(dirname "$config")/$f" ]] || fail "$f is not installed next to kmlConfig.cmake"
 done
 for exe in kml-convert kml-report kml-batch-wait; do
