@@ -2,11 +2,12 @@
 // The same source for every model: kml_py_meta.h (written by scripts/KmlPythonMeta.cmake from the model's
 // kml_manifest.json) includes the model's API header and defines KML_PY_MODULE (the module's name), KML_PY_NS
 // (the API's namespace) and kml_py_manifest (the manifest's bytes), from which the module describes the inputs,
-// outputs.
+// outputs and traced layers.
 //
 //   predict(x, threads=0)  x: one array (N, ...) per input (a list for several), float32 or float64, Keras layout;
 //                          returns float32 arrays (N, ...) (a list for several outputs), as Keras' model.predict.
 //                          threads: 0 = every core (the batch API, predict_batch).
+//   trace(x)               {layer: float64 array (N, ...)} for every traced layer (trace = true in the config).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "kml/trace.h"
 #include "kml_py_meta.h"
 
 namespace py = pybind11;
@@ -31,8 +33,16 @@ struct Endpoint {
   std::string precision;
 };
 
+struct Traced {
+  std::string file;                // the name the generated code records it under
+  std::vector<std::string> names;  // the dict keys: Keras layer name (and the node name where it differs)
+  std::vector<py::ssize_t> shape;
+  std::size_t size = 0;
+};
+
 struct Model {
   std::vector<Endpoint> ins, outs;
+  std::vector<Traced> traced;
 };
 
 Model& model() {
@@ -176,6 +186,47 @@ py::object predict(py::handle x, long threads) {
   return std::move(ys);
 }
 
+class Collector final : public kml::trace::Sink {
+ public:
+  std::map<std::string, std::vector<double>> values;
+  void record(const char* name, const double* v, unsigned n) override {
+    std::vector<double>& d = values[name];
+    d.insert(d.end(), v, v + n);
+  }
+};
+
+py::dict trace(py::handle x) {
+  const Model& m = model();
+  if (m.traced.empty())
+    throw std::runtime_error(std::string(module_name()) +
+                          ".trace: the model was converted without tracing; set trace = true in its config (or "
+                          "SET trace=true in kml_add_fpga_model) and rebuild the module");
+  std::size_t n = 0;
+  auto ins = take_inputs("trace", x, n);
+  std::vector<float> packed;
+  const float* in = pack(ins, n, packed);
+  Collector c;
+  {
+    py::gil_scoped_release nogil;
+    std::vector<float> out(KML_PY_NS::total_output_size);
+    kml::trace::Sink* previous = kml::trace::set_sink(&c);
+    for (std::size_t s = 0; s < n; ++s) KML_PY_NS::predict(in + s * KML_PY_NS::total_input_size, out.data());
+    kml::trace::set_sink(previous);
+  }
+  py::dict d;
+  for (const Traced& t : m.traced) {
+    const std::vector<double>& v = c.values[t.file];
+    if (v.size() != n * t.size)
+      throw std::runtime_error(std::string(module_name()) + ".trace: layer '" + t.names.back() + "' recorded " +
+                               std::to_string(v.size()) + " values for " + std::to_string(n) + " samples of " +
+                               std::to_string(t.size));
+    py::array_t<double> a(batch_shape(n, t.shape));
+    if (!v.empty()) std::memcpy(a.mutable_data(), v.data(), v.size() * sizeof(double));
+    for (const std::string& name : t.names) d[py::str(name)] = a;
+  }
+  return d;
+}
+
 std::vector<py::ssize_t> to_shape(py::handle list) {
   std::vector<py::ssize_t> s;
   for (auto v : list) s.push_back(v.cast<py::ssize_t>());
@@ -198,6 +249,7 @@ PYBIND11_MODULE(KML_PY_MODULE, mod) {
   Model& m = model();
   m.ins.clear();
   m.outs.clear();
+  m.traced.clear();
   auto endpoints = [](py::handle list, std::vector<Endpoint>& into) {
     for (auto e : list)
       into.push_back({e["name"].cast<std::string>(), to_shape(e["shape"]), e["size"].cast<std::size_t>(),
@@ -207,12 +259,28 @@ PYBIND11_MODULE(KML_PY_MODULE, mod) {
   endpoints(manifest["outputs"], m.outs);
   if (m.ins.size() != KML_PY_NS::n_inputs || m.outs.size() != KML_PY_NS::n_outputs)
     throw std::runtime_error(std::string(module_name()) + ": the manifest and the API header disagree on the inputs");
+  std::map<std::string, std::vector<py::ssize_t>> layer_shape;
+  for (auto l : manifest["layers"]) layer_shape[l["name"].cast<std::string>()] = to_shape(l["shape"]);
+  for (auto t : manifest.attr("get")("trace", py::list())) {
+    Traced tr;
+    tr.file = t["file"].cast<std::string>();
+    for (auto nm : t["names"]) tr.names.push_back(nm.cast<std::string>());
+    const std::string layer = t.attr("get")("layer", t["node"]).cast<std::string>();
+    tr.shape = layer_shape[layer];
+    tr.size = t["size"].cast<std::size_t>();
+    m.traced.push_back(tr);
+  }
+
   mod.doc() = "Bit-accurate emulation of the kml model '" + manifest["name"].cast<std::string>() +
               "' (generated HLS C++, host build)";
   mod.def("predict", &predict, py::arg("x"), py::arg("threads") = 0,
           "predict(x, threads=0): x is one numpy array (N, ...) per model input (a list for several), float32 or "
           "float64, in the Keras input layout; returns float32 arrays (N, ...) like keras' model.predict (a list "
           "for several outputs). threads: worker threads (0: every core).");
+  mod.def("trace", &trace, py::arg("x"),
+          "trace(x): {layer name: float64 array (N, ...)} of every traced layer (needs trace = true in the "
+          "model's config).");
+
   auto describe = [](const std::vector<Endpoint>& es) {
     py::list l;
     for (const Endpoint& e : es) {
@@ -226,15 +294,18 @@ PYBIND11_MODULE(KML_PY_MODULE, mod) {
   };
   mod.attr("inputs") = describe(m.ins);
   mod.attr("outputs") = describe(m.outs);
-  py::list in_names, in_shapes, out_names, out_shapes, out_types;
+  py::list in_names, in_shapes, out_names, out_shapes, out_types, traced;
   for (const Endpoint& e : m.ins) in_names.append(e.name), in_shapes.append(keras_shape(e.shape));
   for (const Endpoint& e : m.outs)
     out_names.append(e.name), out_shapes.append(keras_shape(e.shape)), out_types.append(e.precision);
+  for (const Traced& t : m.traced)
+    for (const std::string& nm : t.names) traced.append(nm);
   mod.attr("input_names") = in_names;
   mod.attr("input_shapes") = in_shapes;
   mod.attr("output_names") = out_names;
   mod.attr("output_shapes") = out_shapes;
   mod.attr("output_types") = out_types;
+  mod.attr("traced_layers") = traced;
   mod.attr("name") = manifest["name"];
   mod.attr("kml_version") = manifest["kml_version"];
 }

@@ -2,6 +2,8 @@
 // The testbench names a directory (created if missing); each traced node then appends one line per sample to
 // <dir>/<node>.dat. A directory that cannot be created or a file that cannot be written is reported once, by
 // name, and ends the program with exit code 1 (no half-traced run that looks complete).
+// A host program may take the values itself instead (the Python module's trace()): a Sink installed on a thread
+// receives every record of that thread, and no file is written.
 #ifndef KML_TRACE_H_
 #define KML_TRACE_H_
 
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <sys/stat.h>
 #ifdef _WIN32
@@ -35,6 +38,26 @@ struct State {
 inline State& state() {
   static State s;
   return s;
+}
+
+// Receives the traced values of the thread it is installed on (set_sink); `name` is the node's file stem.
+class Sink {
+ public:
+  virtual void record(const char* name, const double* values, unsigned n) = 0;
+
+ protected:
+  ~Sink() = default;
+};
+
+inline Sink*& thread_sink() {
+  static thread_local Sink* s = nullptr;
+  return s;
+}
+// Installs `s` on the calling thread (nullptr: back to the trace directory); returns the previous one.
+inline Sink* set_sink(Sink* s) {
+  Sink* old = thread_sink();
+  thread_sink() = s;
+  return old;
 }
 
 inline int make_dir(const std::string& d) {
@@ -74,6 +97,12 @@ inline void begin_sample(std::size_t) {}
 
 template <class T>
 void record(const char* name, const T* data, unsigned n) {
+  if (Sink* sink = thread_sink()) {
+    std::vector<double> values(n);
+    for (unsigned i = 0; i < n; i++) values[i] = kml::to_double(data[i]);
+    sink->record(name, values.data(), n);
+    return;
+  }
   State& s = state();
   if (s.dir.empty()) return;
   std::FILE*& f = s.files[name];

@@ -37,6 +37,7 @@ with open(args.manifest) as f:
 with h5py.File(args.reference, "r") as f:
     xs = [np.asarray(f[f"x{i}"]) for i in range(len(manifest["inputs"]))]
     ys = [np.asarray(f[f"y{j}"]) for j in range(len(manifest["outputs"]))]
+    ref_traces = {k: np.asarray(v) for k, v in f["trace"].items()} if "trace" in f else {}
 n = xs[0].shape[0]
 
 # ---- attributes: what the manifest says, in Keras' notation
@@ -104,6 +105,42 @@ y0 = m.predict([x[:0] for x in xs] if len(xs) > 1 else xs[0][:0])
 y0 = y0 if isinstance(y0, list) else [y0]
 check(all(a.shape == (0, *b.shape[1:]) for a, b in zip(y0, outs)), "an empty batch gives empty outputs")
 
+
+# ---- trace(): every traced layer, bit for bit the testbench's trace files, shaped as the reference's trace/<layer>
+if manifest.get("trace"):
+    tr = m.trace(x_arg)
+    names = [nm for t in manifest["trace"] for nm in t["names"]]
+    check(sorted(tr) == sorted(names) and m.traced_layers == names, f"trace() has the {len(names)} traced names")
+    trace_dir = os.path.join(args.work, "trace")
+    subprocess.run([args.testbench, inputs_dat, os.path.join(args.work, "traced_outputs.dat"), trace_dir], check=True,
+                   stdout=subprocess.DEVNULL)
+    same = True
+    for t in manifest["trace"]:
+        tb_t = np.loadtxt(os.path.join(trace_dir, t["file"] + ".dat"), dtype=np.float64, ndmin=2)
+        for nm in t["names"]:
+            a = tr[nm]
+            same &= a.dtype == np.float64 and a.shape[0] == n and np.array_equal(a.reshape(n, -1), tb_t)
+    check(same, f"trace() == the testbench's trace files bit for bit ({len(manifest['trace'])} nodes)")
+    shared = [nm for nm in names if nm in ref_traces]
+    check(shared and all(tr[nm].shape == ref_traces[nm].shape for nm in shared),
+          f"trace() shapes are the reference's for {shared}")
+    if kind == "exact":
+        check(all(np.array_equal(tr[nm].astype(np.float32), ref_traces[nm]) for nm in shared),
+              f"trace() bit-exact to the reference's trace/<layer> for {shared}")
+    last = manifest["outputs"][0]["name"]
+    check(last in tr and np.array_equal(tr[last].astype(np.float32), outs[0]), f"trace()['{last}'] is predict()'s output")
+    try:
+        m.trace(np.zeros((2, 3), np.float32))
+        check(False, "trace() with a wrong shape raises ValueError")
+    except ValueError as e:
+        check(str(e).startswith(f"{args.module}.trace: input"), f"trace() with a wrong shape: {e}")
+else:
+    try:
+        m.trace(x_arg)
+        check(False, "trace() of a model without tracing raises")
+    except RuntimeError as e:
+        check("converted without tracing; set trace = true" in str(e), f"trace() without tracing: {e}")
+    check(m.traced_layers == [], "no traced_layers")
 
 # ---- errors: ValueError naming the expected shape
 def error_of(*a, **kw):

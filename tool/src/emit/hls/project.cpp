@@ -253,8 +253,8 @@ nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo
     layers.push_back(l);
   }
   m["layers"] = layers;
-  // Traced nodes, in graph order: the testbench writes <trace dir>/<node>.dat, one line of `size` values per
-  // sample; `kml-convert results` stores it under every name of `names`.
+  // Traced nodes, in graph order: the testbench writes <trace dir>/<file>.dat (`file`: the node's file stem), one
+  // line of `size` values per sample; `kml-convert results` stores it under every name of `names`.
   // A reshape is a view of its input's array (no code, no trace of its own): it is recorded from the trace of the
   // node it views, when that one is traced.
   json trace = json::array();
@@ -263,8 +263,8 @@ nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo
     const ir::Node* src = np.get();
     while (src->op == "reshape" && !src->inputs.empty()) src = &g.at(src->inputs[0]);
     if (src != np.get() && !traced(*src)) continue;
-    json e = {{"node", src->name}, {"names", trace_names(g, *np)}, {"keras_name", np->keras_name},
-              {"size", ir::shape_size(np->shape)}};
+    json e = {{"node", src->name}, {"file", names::file_stem(src->name)}, {"names", trace_names(g, *np)},
+              {"keras_name", np->keras_name}, {"size", ir::shape_size(np->shape)}};
     if (src != np.get()) e["view_of"] = src->name, e["layer"] = np->name;
     trace.push_back(e);
   }
