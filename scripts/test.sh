@@ -6,3 +6,6 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
 cd "$root"
 cmake --workflow --preset ci
+# The unit, robustness and fuzz tests again, built with clang and AddressSanitizer + UndefinedBehaviorSanitizer
+# (build/asan; 30 s per fuzz target, tests/fuzz/README.md).
+cmake --workflow --preset asan
