@@ -4,7 +4,8 @@
 // (the API's namespace) and kml_py_manifest (the manifest's bytes), from which the module describes the inputs,
 // outputs and traced layers.
 //
-//   predict(x, threads=0)  x: one array (N, ...) per input (a list for several), float32 or float64, Keras layout;
+//   predict(x, threads=0)  x: one array (N, ...) per input (a list for several), float32 or float64 (then quantized
+//                          from the double, through the double API), Keras layout;
 //                          returns float32 arrays (N, ...) (a list for several outputs), as Keras' model.predict.
 //                          threads: 0 = every core (the batch API, predict_batch).
 //   trace(x)               {layer: float64 array (N, ...)} for every traced layer (trace = true in the config).
@@ -78,9 +79,8 @@ std::string inputs_text() {
   throw py::value_error(std::string(module_name()) + "." + fn + ": " + what);
 }
 
-// The inputs as float32 C arrays, one per model input, all with the same batch size (checked).
-std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>> take_inputs(const char* fn, py::handle x,
-                                                                                       std::size_t& n) {
+// The inputs, checked (shapes, dtypes, one batch size), one per model input; `wide`: one of them is float64.
+std::vector<py::array> take_inputs(const char* fn, py::handle x, std::size_t& n, bool& wide) {
   const Model& m = model();
   std::vector<py::object> items;
   if (py::isinstance<py::list>(x) || py::isinstance<py::tuple>(x)) {
@@ -102,7 +102,8 @@ std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>> take_
     fail(fn, s.str());
   }
   py::module_ np = py::module_::import("numpy");
-  std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>> out;
+  std::vector<py::array> out;
+  wide = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Endpoint& e = m.ins[i];
     const std::string which = "input '" + e.name + "'";
@@ -123,27 +124,58 @@ std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>> take_
       fail(fn, "the inputs' batch sizes differ: '" + m.ins[0].name + "' has " + std::to_string(n) + " samples, '" +
                    e.name + "' " + std::to_string(batch));
     }
-    out.push_back(py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a));
-    if (!out.back()) throw py::error_already_set();
+    wide = wide || dt.itemsize() == 8;
+    out.push_back(a);
   }
   return out;
 }
 
-// All inputs of a sample one after another (the layout of the C++ API), unless there is only one input.
-const float* pack(const std::vector<py::array_t<float, py::array::c_style | py::array::forcecast>>& ins, std::size_t n,
-                  std::vector<float>& buffer) {
-  if (ins.size() == 1) return ins[0].data();
-  buffer.resize(n * KML_PY_NS::total_input_size);
+// All inputs of a sample one after another (the layout of the C++ API) as C arrays of T (float64 inputs go to the
+// double API: quantized from the double itself, as the testbench quantizes its %.17g text).
+template <class T>
+struct Packed {
+  std::vector<py::array_t<T, py::array::c_style | py::array::forcecast>> arrays;
+  std::vector<T> buffer;
+  const T* data = nullptr;
+};
+
+template <class T>
+void pack(const std::vector<py::array>& ins, std::size_t n, Packed<T>& p) {
+  for (const py::array& a : ins) {
+    p.arrays.push_back(py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a));
+    if (!p.arrays.back()) throw py::error_already_set();
+  }
+  if (ins.size() == 1) {
+    p.data = p.arrays[0].data();
+    return;
+  }
+  p.buffer.resize(n * KML_PY_NS::total_input_size);
   std::size_t offset = 0;
   for (std::size_t i = 0; i < ins.size(); ++i) {
     const std::size_t w = KML_PY_NS::input_size[i];
-    const float* src = ins[i].data();
+    const T* src = p.arrays[i].data();
     for (std::size_t s = 0; s < n; ++s)
-      std::memcpy(buffer.data() + s * KML_PY_NS::total_input_size + offset, src + s * w, w * sizeof(float));
+      std::memcpy(p.buffer.data() + s * KML_PY_NS::total_input_size + offset, src + s * w, w * sizeof(T));
     offset += w;
   }
-  return buffer.data();
+  p.data = p.buffer.data();
 }
+
+// Runs f(const T* packed_inputs) with T = double when an input is float64, else float.
+template <class F>
+void with_inputs(const std::vector<py::array>& ins, std::size_t n, bool wide, F&& f) {
+  if (wide) {
+    Packed<double> p;
+    pack(ins, n, p);
+    f(p.data);
+  } else {
+    Packed<float> p;
+    pack(ins, n, p);
+    f(p.data);
+  }
+}
+
+
 
 std::vector<py::ssize_t> batch_shape(std::size_t n, const std::vector<py::ssize_t>& shape) {
   std::vector<py::ssize_t> s{static_cast<py::ssize_t>(n)};
@@ -154,24 +186,24 @@ std::vector<py::ssize_t> batch_shape(std::size_t n, const std::vector<py::ssize_
 py::object predict(py::handle x, long threads) {
   if (threads < 0) fail("predict", "threads must be 0 (every core) or a positive count, got " + std::to_string(threads));
   std::size_t n = 0;
-  auto ins = take_inputs("predict", x, n);
-  std::vector<float> packed;
-  const float* in = pack(ins, n, packed);
+  bool wide = false;
+  const auto ins = take_inputs("predict", x, n, wide);
   const Model& m = model();
+  const unsigned t = static_cast<unsigned>(threads);
   if (m.outs.size() == 1) {
     py::array_t<float> y(batch_shape(n, m.outs[0].shape));
     float* out = y.mutable_data();
-    {
+    with_inputs(ins, n, wide, [&](const auto* in) {
       py::gil_scoped_release nogil;
-      KML_PY_NS::predict_batch(in, out, n, static_cast<unsigned>(threads));
-    }
+      KML_PY_NS::predict_batch(in, out, n, t);
+    });
     return std::move(y);
   }
   std::vector<float> all(n * KML_PY_NS::total_output_size);
-  {
+  with_inputs(ins, n, wide, [&](const auto* in) {
     py::gil_scoped_release nogil;
-    KML_PY_NS::predict_batch(in, all.data(), n, static_cast<unsigned>(threads));
-  }
+    KML_PY_NS::predict_batch(in, all.data(), n, t);
+  });
   py::list ys;
   std::size_t offset = 0;
   for (std::size_t j = 0; j < m.outs.size(); ++j) {
@@ -202,17 +234,16 @@ py::dict trace(py::handle x) {
                           ".trace: the model was converted without tracing; set trace = true in its config (or "
                           "SET trace=true in kml_add_fpga_model) and rebuild the module");
   std::size_t n = 0;
-  auto ins = take_inputs("trace", x, n);
-  std::vector<float> packed;
-  const float* in = pack(ins, n, packed);
+  bool wide = false;
+  const auto ins = take_inputs("trace", x, n, wide);
   Collector c;
-  {
+  with_inputs(ins, n, wide, [&](const auto* in) {
     py::gil_scoped_release nogil;
     std::vector<float> out(KML_PY_NS::total_output_size);
     kml::trace::Sink* previous = kml::trace::set_sink(&c);
     for (std::size_t s = 0; s < n; ++s) KML_PY_NS::predict(in + s * KML_PY_NS::total_input_size, out.data());
     kml::trace::set_sink(previous);
-  }
+  });
   py::dict d;
   for (const Traced& t : m.traced) {
     const std::vector<double>& v = c.values[t.file];

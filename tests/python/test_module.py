@@ -5,6 +5,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -75,15 +76,44 @@ for j, (o, r) in enumerate(zip(outs, ys)):
 os.makedirs(args.work, exist_ok=True)
 inputs_dat = os.path.join(args.work, "inputs.dat")
 outputs_dat = os.path.join(args.work, "outputs.dat")
-flat_in = np.concatenate([x.reshape(n, -1).astype(np.float64) for x in xs], axis=1)
-with open(inputs_dat, "w") as f:
-    for row in flat_in:
-        f.write(" ".join("%.17g" % v for v in row) + "\n")
-subprocess.run([args.testbench, inputs_dat, outputs_dat], check=True, stdout=subprocess.DEVNULL)
-tb = np.loadtxt(outputs_dat, dtype=np.float64, ndmin=2)
+
+
+def testbench(inputs, path):
+    flat_in = np.concatenate([x.reshape(n, -1).astype(np.float64) for x in inputs], axis=1)
+    with open(path, "w") as f:
+        for row in flat_in:
+            f.write(" ".join("%.17g" % v for v in row) + "\n")
+    subprocess.run([args.testbench, path, outputs_dat], check=True, stdout=subprocess.DEVNULL)
+    return np.loadtxt(outputs_dat, dtype=np.float64, ndmin=2)
+
+
+tb = testbench(xs, inputs_dat)
 flat_out = np.concatenate([o.reshape(n, -1) for o in outs], axis=1)
 check(tb.shape == flat_out.shape and np.array_equal(tb.astype(np.float32), flat_out),
       f"predict == the C++ testbench bit for bit ({flat_out.size} values)")
+# float64 inputs a millionth of an LSB below a grid point and below a half-LSB point of the input type (where
+# truncation and rounding decide): quantized from the double, as the testbench quantizes its text. Rounded to float32
+# first they would land on the point itself.
+def lsb_of(precision):
+    t = re.match(r"ap_u?fixed<\s*(\d+)\s*,\s*(-?\d+)", precision)
+    return 2.0 ** -(int(t.group(1)) - int(t.group(2))) if t else None
+
+
+lsbs = [lsb_of(e["precision"]) for e in manifest["inputs"]]
+if all(lsbs):
+    moved = 0
+    for frac in (0.0, 0.5):
+        wide = [(np.round(x.astype(np.float64) / q) + frac) * q - q * 1e-6 for x, q in zip(xs, lsbs)]
+        yw = m.predict(wide if len(xs) > 1 else wide[0])
+        yw = yw if isinstance(yw, list) else [yw]
+        yn = m.predict([w.astype(np.float32) for w in wide] if len(xs) > 1 else wide[0].astype(np.float32))
+        yn = yn if isinstance(yn, list) else [yn]
+        moved += sum(int(np.sum(a != b)) for a, b in zip(yw, yn))
+        tbw = testbench(wide, os.path.join(args.work, "inputs64.dat"))
+        check(np.array_equal(tbw.astype(np.float32), np.concatenate([o.reshape(n, -1) for o in yw], axis=1)),
+              f"float64 inputs just below {'half-' if frac else ''}LSB points == the C++ testbench bit for bit")
+    if kind != "exact":  # HGQ2: the input quantizer is a layer of its own, on its own (per-element) grid
+        check(moved > 0, f"float64 inputs are not rounded to float32 first ({moved} outputs differ from that)")
 
 # ---- threads, float64 and a single sample give the same bits
 for t in (1, 2, 3):

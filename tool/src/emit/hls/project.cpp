@@ -498,7 +498,11 @@ void HlsBackend::write_project(const ir::Graph& g, const Config& cfg, const Proj
       << "// One sample, one pointer per input / output.\n"
       << "void predict(const float* const* inputs, float* const* outputs);\n"
       << "// n_samples samples laid out one after another, spread over n_threads threads (0: all cores).\n"
-      << "void predict_batch(const float* in, float* out, std::size_t n_samples, unsigned n_threads = 0);\n\n"
+      << "void predict_batch(const float* in, float* out, std::size_t n_samples, unsigned n_threads = 0);\n"
+      << "// The same with double inputs, quantized from the double itself (as the testbench does its %.17g text).\n"
+      << "void predict(const double* in, float* out);\n"
+      << "void predict(const double* const* inputs, float* const* outputs);\n"
+      << "void predict_batch(const double* in, float* out, std::size_t n_samples, unsigned n_threads = 0);\n\n"
       << "}  // namespace " << info.ident << "\n";
 
   std::ostringstream br;
@@ -509,8 +513,8 @@ void HlsBackend::write_project(const ir::Graph& g, const Config& cfg, const Proj
      << (names::shadows_system_header(info.name) ? "" : "../include/") << info.name << ".h\"\n\n"
      << "#include <algorithm>\n#include <thread>\n#include <vector>\n\n"
      << "#include \"../firmware/model.h\"\n#include \"kml/common.h\"\n\n"
-     << "namespace " << info.ident << " {\n\n"
-     << "void predict(const float* const* inputs, float* const* outputs) {\n";
+     << "namespace " << info.ident << " {\n\nnamespace {\n\n"
+     << "template <class In>\nvoid predict_sample(const In* const* inputs, float* const* outputs) {\n";
   for (std::size_t i = 0; i < L.ins.size(); ++i)
     br << "  " << L.ins[i].type << " " << L.ins[i].var << "[" << L.ins[i].size << "];\n"
        << "  for (std::size_t i = 0; i < " << L.ins[i].size << "; i++) " << L.ins[i].var << "[i] = inputs[" << i
@@ -523,21 +527,21 @@ void HlsBackend::write_project(const ir::Graph& g, const Config& cfg, const Proj
   for (std::size_t j = 0; j < L.outs.size(); ++j)
     br << "  for (std::size_t j = 0; j < " << L.outs[j].size << "; j++) outputs[" << j
        << "][j] = static_cast<float>(kml::to_double(" << L.outs[j].var << "[j]));\n";
-  br << "}\n\nvoid predict(const float* in, float* out) {\n"
-     << "  const float* inputs[n_inputs];\n  float* outputs[n_outputs];\n"
+  br << "}\n\ntemplate <class In>\nvoid predict_flat(const In* in, float* out) {\n"
+     << "  const In* inputs[n_inputs];\n  float* outputs[n_outputs];\n"
      << "  std::size_t o = 0;\n"
      << "  for (std::size_t i = 0; i < n_inputs; i++) { inputs[i] = in + o; o += input_size[i]; }\n"
      << "  o = 0;\n"
      << "  for (std::size_t j = 0; j < n_outputs; j++) { outputs[j] = out + o; o += output_size[j]; }\n"
-     << "  predict(inputs, outputs);\n}\n\n"
-     << "void predict_batch(const float* in, float* out, std::size_t n, unsigned n_threads) {\n"
+     << "  predict_sample(inputs, outputs);\n}\n\n"
+     << "template <class In>\nvoid predict_many(const In* in, float* out, std::size_t n, unsigned n_threads) {\n"
      << "  if (n == 0) return;\n"
      << "  // The first call initialises the layers' lookup tables; make it before any thread starts.\n"
-     << "  predict(in, out);\n"
+     << "  predict_flat(in, out);\n"
      << "  if (n_threads == 0) n_threads = std::max(1u, std::thread::hardware_concurrency());\n"
      << "  n_threads = static_cast<unsigned>(std::min<std::size_t>(n_threads, n - 1 ? n - 1 : 1));\n"
      << "  auto work = [&](std::size_t begin, std::size_t end) {\n"
-     << "    for (std::size_t s = begin; s < end; s++) predict(in + s * total_input_size, out + s * total_output_size);\n"
+     << "    for (std::size_t s = begin; s < end; s++) predict_flat(in + s * total_input_size, out + s * total_output_size);\n"
      << "  };\n"
      << "  if (n_threads <= 1) { work(1, n); return; }\n"
      << "  std::vector<std::thread> pool;\n"
@@ -545,7 +549,15 @@ void HlsBackend::write_project(const ir::Graph& g, const Config& cfg, const Proj
      << "  for (unsigned t = 0; t < n_threads; t++) {\n"
      << "    std::size_t b = 1 + t * chunk, e = std::min(n, b + chunk);\n"
      << "    if (b < e) pool.emplace_back(work, b, e);\n"
-     << "  }\n  for (auto& th : pool) th.join();\n}\n\n"
+     << "  }\n  for (auto& th : pool) th.join();\n}\n\n}  // namespace\n\n"
+     << "void predict(const float* const* inputs, float* const* outputs) { predict_sample(inputs, outputs); }\n"
+     << "void predict(const double* const* inputs, float* const* outputs) { predict_sample(inputs, outputs); }\n"
+     << "void predict(const float* in, float* out) { predict_flat(in, out); }\n"
+     << "void predict(const double* in, float* out) { predict_flat(in, out); }\n"
+     << "void predict_batch(const float* in, float* out, std::size_t n, unsigned n_threads) {\n"
+     << "  predict_many(in, out, n, n_threads);\n}\n"
+     << "void predict_batch(const double* in, float* out, std::size_t n, unsigned n_threads) {\n"
+     << "  predict_many(in, out, n, n_threads);\n}\n\n"
      << "}  // namespace " << info.ident << "\n";
 
   // ---- write everything
