@@ -1,5 +1,5 @@
 # The Python module of a model (kml_add_fpga_model(... PYTHON), or every model with KML_PYTHON=ON): a pybind11
-# extension module named like the model's C++ namespace, wrapping the host emulation library <target> (its batch
+# extension module named like the model's C++ namespace (_kml_python_name), wrapping the host emulation library <target> (its batch
 # API). Source: python/kml_module.cpp + kml_py_meta.h written from the model's manifest (scripts/KmlPythonMeta.cmake).
 # Python 3 (development files), pybind11 and numpy are looked for only when a model asks for its module.
 #
@@ -40,8 +40,10 @@ function(_kml_python_find target)
   set(Python3_VERSION_MINOR "${Python3_VERSION_MINOR}" PARENT_SCOPE)
 endfunction()
 
-# The Python module's name: the target as kml-convert makes it an identifier (util/names.cpp project_ident); a
-# name it must change further (a reserved one gets a trailing '_') is refused when the module is built.
+# The Python module's name: the target made an identifier as kml-convert makes its C++ namespace (util/names.cpp
+# project_ident: other characters and runs of '_' become one '_', "m_" before a leading digit, "m" before a leading
+# '_'), without the trailing '_' a reserved C++ name gets there (Python has its own rules: `import float` works), and
+# with a trailing '_' for a Python keyword instead.
 function(_kml_python_name out target)
   string(REGEX REPLACE "[^A-Za-z0-9_]" "_" name "${target}")
   string(REGEX REPLACE "__+" "_" name "${name}")
@@ -49,6 +51,11 @@ function(_kml_python_name out target)
     set(name "m_${name}")
   elseif(name MATCHES "^_")
     set(name "m${name}")
+  endif()
+  set(keywords False None True and as assert async await break class continue def del elif else except finally for
+               from global if import in is lambda nonlocal not or pass raise return try while with yield)
+  if(name IN_LIST keywords)
+    string(APPEND name "_")
   endif()
   set(${out} "${name}" PARENT_SCOPE)
 endfunction()

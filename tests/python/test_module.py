@@ -42,6 +42,8 @@ with h5py.File(args.reference, "r") as f:
 n = xs[0].shape[0]
 
 # ---- attributes: what the manifest says, in Keras' notation
+check(m.__name__ == args.module and m.name == manifest["name"], f"module {m.__name__} of model {m.name} "
+      f"(C++ namespace {manifest['ident']})")
 check(m.input_names == [e["name"] for e in manifest["inputs"]], f"input_names {m.input_names}")
 check(m.input_shapes == [(None, *e["shape"]) for e in manifest["inputs"]], f"input_shapes {m.input_shapes}")
 check(m.output_names == [e["name"] for e in manifest["outputs"]], f"output_names {m.output_names}")
