@@ -81,4 +81,11 @@ bool convert_clean(ConvertOptions o) {
   return ok;
 }
 
+void convert_model_bytes(const std::string& file_name, const uint8_t* data, size_t size) {
+  ConvertOptions o;
+  o.model = write_input(file_name, data, size);
+  o.name = "fuzzed";
+  convert_clean(o);
+}
+
 }  // namespace kml::fuzz

@@ -23,6 +23,9 @@ std::string write_input(const std::string& name, const uint8_t* data, size_t siz
 // Aborts on a finding (see above); removes the output so that the next input starts clean.
 bool convert_clean(ConvertOptions o);
 
+// Writes the bytes to scratch()/file_name and converts that file as the model (project name "fuzzed").
+void convert_model_bytes(const std::string& file_name, const uint8_t* data, size_t size);
+
 // The file named by environment variable `var` (set by the fuzz CTests); aborts with a message when unset.
 std::string env_file(const char* var);
 

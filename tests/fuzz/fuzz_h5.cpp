@@ -3,9 +3,6 @@
 #include "fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  kml::ConvertOptions o;
-  o.model = kml::fuzz::write_input("model.h5", data, size);
-  o.name = "fuzzed";
-  kml::fuzz::convert_clean(o);
+  kml::fuzz::convert_model_bytes("model.h5", data, size);
   return 0;
 }

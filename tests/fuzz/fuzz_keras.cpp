@@ -108,9 +108,6 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  kml::ConvertOptions o;
-  o.model = kml::fuzz::write_input("model.keras", data, size);
-  o.name = "fuzzed";
-  kml::fuzz::convert_clean(o);
+  kml::fuzz::convert_model_bytes("model.keras", data, size);
   return 0;
 }
