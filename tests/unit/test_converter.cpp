@@ -1,4 +1,5 @@
 // Converter front end: precision strings, TOML config resolution, readers' handling of bad input, atomic output.
+#include "test_dirs.h"
 #include <hdf5.h>
 #include <zip.h>
 
@@ -21,12 +22,7 @@ using kml::Precision;
 
 namespace {
 
-fs::path tmpdir(const std::string& name) {
-  fs::path p = fs::path(KML_TEST_TMP) / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path tmpdir(const std::string& name) { return kml_test::fresh_dir(name); }
 
 std::string data(const std::string& f) { return std::string(KML_TEST_DATA) + "/" + f; }
 

@@ -1,6 +1,7 @@
 // Names on their way into generated text (util/names.h) and the output directory's safety checks
 // (project/output_dir.h).  The end-to-end checks (reproducers converted and compiled, a CMake project with a
 // target per awkward name) are in tests/robustness and tests/cmake/names.sh.
+#include "test_dirs.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,12 +90,7 @@ TEST_CASE("names: project names, stems, file stems and tool words", "[names]") {
 }
 
 namespace {
-fs::path fresh(const std::string& name) {
-  fs::path p = fs::path(KML_TEST_TMP) / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path fresh(const std::string& name) { return kml_test::fresh_dir(name); }
 void touch(const fs::path& p, const std::string& text = "x") { std::ofstream(p) << text; }
 }  // namespace
 

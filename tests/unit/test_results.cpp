@@ -1,4 +1,5 @@
 // The C simulation's test vectors and results (tool/src/results.cpp): kml-convert testdata / results.
+#include "test_dirs.h"
 #include <ap_fixed.h>
 
 #include <catch2/catch.hpp>
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path tmpdir(const std::string& name) {
-  fs::path p = fs::path(KML_TEST_TMP) / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path tmpdir(const std::string& name) { return kml_test::fresh_dir(name); }
 
 // A manifest with one input of `size` values and one output of `out` values.
 std::string write_manifest(const fs::path& dir, std::size_t size, std::size_t out = 1) {
