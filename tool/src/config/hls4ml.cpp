@@ -304,7 +304,7 @@ Hls4mlImport import_hls4ml_text(const std::string& text, const std::string& labe
     check_json_depth(text, label);
     try {
       root = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range: a number past double's range
       throw file_error(label, std::string("invalid JSON: ") + e.what());
     }
   } else {

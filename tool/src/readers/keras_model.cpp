@@ -51,7 +51,7 @@ json parse_json(const std::string& text, const std::string& label) {
   check_json_depth(text, label);
   try {
     return json::parse(python_json_literals(text));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range: a number past double's range
     throw file_error(label, std::string("invalid JSON: ") + e.what());
   }
 }
