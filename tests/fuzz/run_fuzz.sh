@@ -21,12 +21,20 @@ if ((n == 0)); then
   echo "kml fuzz: no seed inputs found (${*:-none given}); skipped"
   exit 77
 fi
-echo "kml fuzz: $(basename "$fuzzer") for ${seconds} s, $n seeds, $(find "$regressions" -type f ! -name README.md | wc -l) regression inputs"
+# regressions/<target> exists once a finding has been committed there (git keeps no empty folders).
+corpora=("$work/corpus")
+nreg=0
+if [[ -d $regressions ]]; then
+  corpora+=("$regressions")
+  nreg=$(find "$regressions" -type f | wc -l)
+fi
+corpora+=("$work/seeds")
+echo "kml fuzz: $(basename "$fuzzer") for ${seconds} s, $n seeds, $nreg regression inputs"
 # -timeout: an input taking 10 s is a hang; -malloc_limit_mb: one allocation past 2 GiB is a finding (a small
 # file must not size a huge buffer); -rss_limit_mb bounds the whole process.
 "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=3072 -malloc_limit_mb=2048 \
   -max_len="$max_len" -dict="$dict" -artifact_prefix="$work/findings/" \
-  "$work/corpus" "$regressions" "$work/seeds" >"$work/fuzz.log" 2>&1
+  "${corpora[@]}" >"$work/fuzz.log" 2>&1
 rc=$?
 if ((rc == 0)) && compgen -G "$work/findings/*" >/dev/null; then
   # libFuzzer in the parent ended normally, so these were written by a forked child: the contained HDF5 reader
