@@ -13,6 +13,9 @@
 
 #include "kml/common.h"
 #include "kml/dense_resource.h"
+#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+#include "kml/fast_mac.h"
+#endif
 
 namespace kml {
 
@@ -160,6 +163,15 @@ void conv2d_pixel(const data_T src[ROWS * CONFIG_T::in_w * CONFIG_T::n_chan], un
                   const typename CONFIG_T::weight_t weights[conv_kernel<CONFIG_T>::size],
                   const typename CONFIG_T::bias_t biases[CONFIG_T::n_filt]) {
 #pragma HLS INLINE
+#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+  // Host emulation: 16-bit SIMD lanes when provably bit-identical (kml/fast_mac.h).
+  if constexpr (CONFIG_T::groups == 1 &&
+                fast::plan<data_T, typename CONFIG_T::weight_t, typename CONFIG_T::accum_t>::value) {
+    if (fast::conv_pixel<data_T, res_T, CONFIG_T, ROWS, conv_kernel<CONFIG_T>::n_in>(src, oh, ow, out, weights,
+                                                                                    biases))
+      return;
+  }
+#endif
   conv2d_pixel_impl<data_T, res_T, CONFIG_T, ROWS, (CONFIG_T::resource && (CONFIG_T::reuse_factor > 1))>::run(
       src, oh, ow, out, weights, biases);
 }

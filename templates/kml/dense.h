@@ -4,6 +4,9 @@
 
 #include "kml/common.h"
 #include "kml/dense_resource.h"
+#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+#include "kml/fast_mac.h"
+#endif
 
 namespace kml {
 
@@ -70,6 +73,12 @@ void dense(const data_T data[CONFIG_T::n_rows * CONFIG_T::n_in], res_T res[CONFI
            const typename CONFIG_T::bias_t biases[CONFIG_T::n_out]) {
 #pragma HLS INLINE
 #pragma HLS ALLOCATION operation instances = mul limit = (CONFIG_T::n_in * CONFIG_T::n_out) / CONFIG_T::reuse_factor
+#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+  // Host emulation: 16-bit SIMD lanes when provably bit-identical (kml/fast_mac.h).
+  if constexpr (fast::plan<data_T, typename CONFIG_T::weight_t, typename CONFIG_T::accum_t>::value) {
+    if (fast::dense_rows<data_T, res_T, CONFIG_T>(data, res, weights, biases, CONFIG_T::n_rows)) return;
+  }
+#endif
 Rows:
   for (unsigned r = 0; r < CONFIG_T::n_rows; r++) {
     dense_row_impl<data_T, res_T, CONFIG_T, (CONFIG_T::resource && (CONFIG_T::reuse_factor > 1))>::run(
