@@ -41,6 +41,10 @@
 #   hls/               the HLS tool's working directory;   vivado/  Vivado's
 #   reports/, ip/, cosim/, logs/, report.json
 #
+# KML_EMULATION_ARCH (default empty: the compiler's default target, portable; e.g. native or x86-64-v3): the
+# -march of the generated emulation library X and testbench X_tb only (a PRIVATE compile option: it never
+# reaches the targets that link X, whose code keeps its own flags). The emulation's fixed-point Dense/Conv
+# kernels use AVX2 when it is enabled (kml/fast_mac.h), SSE2 otherwise.
 # Cache variables: KML_HLS_TOOL and the finder hints (see KmlVendorTools.cmake), KML_VENDOR_JOBS
 # (size of the Ninja job pool kml_vendor_jobs that every vendor step runs in), KML_PART and
 # KML_CLOCK_PERIOD (override the model configs' part / clock for the vendor steps), KML_HLS_CFLAGS.
@@ -60,6 +64,8 @@ set(KML_VENDOR_JOBS 2 CACHE STRING "Parallel vendor steps (HLS synthesis, co-sim
 set(KML_PART "" CACHE STRING "FPGA part for every kml model's vendor steps (empty: each model config's part)")
 set(KML_CLOCK_PERIOD "" CACHE STRING "Clock period in ns for every kml model's vendor steps (empty: each model config's)")
 set(KML_HLS_CFLAGS "-std=c++14" CACHE STRING "Compiler flags the HLS tool uses for the generated firmware and testbench")
+set(KML_EMULATION_ARCH "" CACHE STRING
+    "CPU of the generated host emulation libraries and testbenches (-march): empty = the compiler's default (portable), or native, x86-64-v3, ...")
 
 if(NOT KML_VENDOR_JOBS MATCHES "^[1-9][0-9]*$")
   message(FATAL_ERROR "kml: KML_VENDOR_JOBS must be a positive integer, got '${KML_VENDOR_JOBS}'")
@@ -334,7 +340,14 @@ function(kml_add_fpga_model target model config)
     _kml_add_python_module()
   endif()
 
+  if(NOT KML_EMULATION_ARCH STREQUAL "")
+    target_compile_options(${target} PRIVATE "-march=${KML_EMULATION_ARCH}")
+  endif()
+
   add_executable(${target}_tb "${proj}/tb/testbench.cpp")
+  if(NOT KML_EMULATION_ARCH STREQUAL "")
+    target_compile_options(${target}_tb PRIVATE "-march=${KML_EMULATION_ARCH}")
+  endif()
   add_dependencies(${target}_tb ${target}_generate)
   target_include_directories(${target}_tb PRIVATE "${proj}/firmware" ${extra_template_dirs})
   target_link_libraries(${target}_tb PRIVATE ${target} kml::templates)
