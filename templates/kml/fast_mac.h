@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "ap_fixed.h"
 #include "kml/common.h"
@@ -168,14 +167,10 @@ struct layout {
   const weight_t* wsrc;
   const bias_t* bsrc;
   bool ok;
-  int16_t* w;  // n_tiles * N_IN * TILE, aligned
-  std::vector<int16_t> storage;
+  alignas(64) int16_t w[n_tiles * N_IN * TILE];  // the layout object is a static: no stack, no heap
   int16_t bias_raw[N_OUT];  // accum_t(bias) raw, modulo 2^16
 
   layout(const weight_t* weights, const bias_t* biases) : wsrc(weights), bsrc(biases), ok(true) {
-    storage.assign(std::size_t(n_tiles) * N_IN * TILE + 32, 0);
-    std::uintptr_t a = reinterpret_cast<std::uintptr_t>(storage.data());
-    w = storage.data() + ((64 - a % 64) % 64) / 2;
     for (unsigned t = 0; t < n_tiles; t++)
       for (unsigned i = 0; i < N_IN; i++)
         for (unsigned l = 0; l < TILE; l++) {
