@@ -1,4 +1,5 @@
 #include "config_skeleton.h"
+#include "ir/op.h"
 
 #include <unistd.h>
 
@@ -221,14 +222,14 @@ std::string config_skeleton(const SkeletonOptions& o) {
   for (const auto& np : r.graph.nodes()) {
     const ir::Node& n = *np;
     // Views and layout changes take their input's type; nothing of theirs is configurable.
-    if (n.op == "reshape" || (n.op == "transpose" && n.attr.value("synthetic", false))) continue;
+    if (ir::takes_input_type(n)) continue;
     entries.push_back(entry_of(n, cfg, derive));
   }
   // A BatchNormalization left separate after a Dense/Conv says so, else the default rule could fold it.
   for (auto& e : entries)
     if (e.node->op == "batchnorm") {
       const ir::Node& src = r.graph.at(e.node->inputs.at(0));
-      if (src.op == "dense" || src.op == "conv" || src.op == "conv_transpose") put(e.fixed, "fuse_batchnorm", "false");
+      if (ir::kernel_layout(src) != ir::KernelLayout::None) put(e.fixed, "fuse_batchnorm", "false");
     }
 
   Layout l;

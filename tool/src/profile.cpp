@@ -1,4 +1,5 @@
 #include "profile.h"
+#include "ir/op.h"
 
 #include <algorithm>
 #include <cmath>
@@ -362,13 +363,12 @@ std::string profile(const ProfileOptions& o) {
   LoadedModel m = load_model(o.model);
   const ir::Graph& g = m.read.graph;
 
-  static const std::set<std::string> accumulates = {"dense", "conv", "conv_transpose", "einsum_dense"};
   std::vector<Layer> layers;
   std::size_t samples = 0;
   std::size_t traced = 0;
   for (const auto& np : g.nodes()) {
     const ir::Node& n = *np;
-    if (n.op == "input" || n.op == "reshape") continue;
+    if (!ir::has_code(n)) continue;
     Layer l{&n, {}};
     std::map<std::string, std::vector<double>> by_role;
     for (const auto& [key, t] : n.weights) {
@@ -398,7 +398,7 @@ std::string profile(const ProfileOptions& o) {
         l.entries.push_back(std::move(e));
       }
       // The float result of a Dense/Conv is its accumulator's value (the sum before the cast to the result type).
-      if (accumulates.count(n.op) && n.types.count("accum"))
+      if (ir::is_mac(n) && n.types.count("accum"))
         l.entries.push_back(make_entry("accum", "float emulation", n.types.at("accum"), fv));
     }
     if (!l.entries.empty()) layers.push_back(std::move(l));

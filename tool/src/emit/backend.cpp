@@ -1,6 +1,7 @@
 #include "emit/backend.h"
 
 #include "emit/hls/emitter.h"
+#include "ir/op.h"
 #include "util/error.h"
 
 namespace kml::emit {
@@ -8,7 +9,7 @@ namespace kml::emit {
 void Backend::check(const ir::Graph& g, const Config&) const {
   for (const auto& np : g.nodes()) {
     const ir::Node& n = *np;
-    if (n.op == "input" || n.op == "reshape") continue;  // no code of their own
+    if (!ir::has_code(n)) continue;  // model inputs and views have no code of their own
     if (!emits(n.op))
       throw Error("layer '" + n.keras_name + "' (" + n.keras_class + "): the " + name() +
                   " backend has no emitter for IR op '" + n.op + "' (a plugin adds one per backend: docs/extensions.md)");

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "passes/passes.h"
+#include "ir/op.h"
 #include "util/error.h"
 
 namespace kml::passes {
@@ -92,9 +93,7 @@ void channels_last(ir::Graph& g) {
   // next layer's transpose: conv -> to_cf -> relu -> to_cl -> conv becomes conv -> relu -> to_cf -> to_cl -> conv.
   for (auto& np : g.nodes()) {
     ir::Node& a = *np;
-    if (a.op != "activation" || a.inputs.size() != 1 || !a.weights.empty()) continue;
-    std::string fn = a.attr.value("fn", "");
-    if (fn == "softmax" || fn == "log_softmax" || fn == "prelu") continue;
+    if (!ir::is_elementwise(a) || a.inputs.size() != 1 || !a.weights.empty()) continue;
     ir::Node& t = g.at(a.inputs[0]);
     if (t.op != "transpose" || !t.attr.value("synthetic", false) || is_output(g, t.name) ||
         g.consumers(t.name).size() != 1)

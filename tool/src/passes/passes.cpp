@@ -6,6 +6,7 @@
 #include <ostream>
 #include <set>
 
+#include "ir/op.h"
 #include "passes/precision_inference.h"
 #include "passes/reuse.h"
 #include "passes/quantizers.h"
@@ -61,7 +62,8 @@ void fuse_batchnorm(ir::Graph& g, const Config& cfg) {
   for (const auto& bn_name : bns) {
     ir::Node& bn = g.at(bn_name);
     ir::Node& src = g.at(bn.inputs[0]);
-    if (src.op != "dense" && src.op != "conv" && src.op != "conv_transpose") continue;
+    const ir::KernelLayout layout = ir::kernel_layout(src);
+    if (layout == ir::KernelLayout::None) continue;
     // `fuse_batchnorm` of the BatchNormalization layer, else of the layer it follows; unset, fuse unless the
     // user gave that layer's own output type (hls4ml's rule: fusing would put that type on the BN's output).
     std::vector<std::string> names = config_names(bn), types = {bn.keras_class, src.keras_class};
@@ -85,7 +87,7 @@ void fuse_batchnorm(ir::Graph& g, const Config& cfg) {
     ir::Tensor& bias = src.weights.at("bias");
     std::size_t n_out = bias.size();
     if (s.size() != n_out) continue;
-    if (src.op == "conv_transpose") {  // kernel (..., n_out, n_in)
+    if (layout == ir::KernelLayout::ConvTranspose) {  // kernel (..., n_out, n_in)
       std::size_t n_in = src.attr["n_chan"].get<std::size_t>();
       for (std::size_t i = 0; i < k.data.size(); ++i) k.data[i] *= s[(i / n_in) % n_out];
     } else {  // dense (n_in, n_out), conv (kh, kw, n_in / groups, n_out): output channel last
@@ -100,28 +102,6 @@ void fuse_batchnorm(ir::Graph& g, const Config& cfg) {
 }
 
 namespace {
-
-std::vector<std::string> roles_of(const ir::Node& n) {
-  // Nodes of plugin ops declare their precision roles (docs/extensions.md).
-  if (n.attr.contains("precision_roles")) return n.attr["precision_roles"].get<std::vector<std::string>>();
-  if (n.op == "dense") return {"result", "accum", "weight", "bias"};
-  if (n.op == "batchnorm") return {"result", "scale", "bias"};
-  if (n.op == "conv" || n.op == "conv_transpose") return {"result", "accum", "weight", "bias"};
-  if (n.op == "pool" || n.op == "global_pool") return {"result", "accum"};
-  if (n.op == "merge" || n.op == "einsum") return {"result", "accum"};
-  if (n.op == "einsum_dense") return {"result", "accum", "weight", "bias"};
-  if (n.op == "layernorm") return {"result", "scale", "bias", "table"};
-  if (n.op == "l2_normalize") return {"result", "table"};
-  if (n.op == "embedding") return {"result", "weight"};
-  if (n.op == "garnet") return {"result", "weight", "bias", "distance", "edge_weight", "edge_weight_aggr", "aggr", "norm"};
-  if (n.op == "rnn") return {"result", "accum", "state", "weight", "recurrent_weight", "bias", "table"};
-  if (n.op == "activation") {
-    std::string fn = n.attr.value("fn", "");
-    if (fn == "softmax" || fn == "log_softmax") return {"result", "exp_table", "inv_table", "accum"};
-    return {"result", "table", "param"};
-  }
-  return {"result"};
-}
 
 // An input read only by Embedding layers holds integer ids: unless the layer name or type sets its precision
 // (or the model is float), it gets an unsigned integer type wide enough for the largest input_dim.
@@ -145,55 +125,6 @@ int uint_bits(std::size_t v) {
   int b = 1;
   while (b < 62 && (std::size_t(1) << b) <= v) ++b;
   return b;
-}
-
-// GarNet's built-in types where the config gives none (hls4ml's choices, 10 fractional bits, made independent of
-// the reuse factor: kml sums over all vertices before normalizing).
-//   weight, bias: the integer bits their values need + 10 fractional bits, AP_RND, AP_SAT (hls4ml sizes each
-//     array from its values the same way);
-//   distance: ap_fixed<12,4,AP_RND,AP_SAT>, the input of the exp(-d^2) table (hls4ml: <12,4> truncating);
-//   edge_weight: ap_ufixed<10,0,AP_RND,AP_SAT> (exp(-d^2) in [0, 1], 1 saturating to 1 - 2^-10);
-//   edge_weight_aggr: sums of up to V edge weights: ap_ufixed<vb+10, vb> with vb the bits of V;
-//   aggr: sums of up to V edge-weighted features and the aggregator outputs: ap_fixed<vb+I+10, vb+I> with I the
-//     integer bits of the layer's input (and, for a stack, of its result type, which carries the vertex data
-//     between sublayers);
-//   norm: 1/V or 1/n: ap_ufixed<vb+11, 1, AP_RND>.
-Precision garnet_default(const ir::Graph& g, const ir::Node& n, const std::string& role, const Precision& result) {
-  const int vb = uint_bits(n.attr.value("n_vertices", std::size_t(1)));
-  auto with = [](Precision p, const char* q, const char* o) {
-    p.rounding = q;
-    if (o) p.overflow = o;
-    return p;
-  };
-  if (role == "weight" || role == "bias") {
-    double m = 0;
-    bool neg = false;
-    for (const auto& [key, t] : n.weights) {
-      bool is_weight = key.rfind("dist_kernel", 0) == 0 || key.rfind("in_kernel", 0) == 0;
-      if (is_weight != (role == "weight")) continue;
-      for (double v : t.data) {
-        m = std::max(m, std::fabs(v));
-        neg |= v < 0;
-      }
-    }
-    int i = 0;  // integer bits (sign included when signed) for values up to m
-    while (std::ldexp(1.0, i - (neg ? 1 : 0)) <= m && i < 40) ++i;
-    if (neg && i < 1) i = 1;
-    return with(Precision::fixed(i + 10, i, neg), "AP_RND", "AP_SAT");
-  }
-  if (role == "distance") return with(Precision::fixed(12, 4), "AP_RND", "AP_SAT");
-  if (role == "edge_weight") return with(Precision::fixed(10, 0, false), "AP_RND", "AP_SAT");
-  if (role == "edge_weight_aggr") return Precision::fixed(vb + 10, vb, false);
-  if (role == "norm") return with(Precision::fixed(vb + 11, 1, false), "AP_RND", nullptr);
-  if (role == "aggr") {
-    const Precision& in = g.at(n.inputs.at(0)).types.at("result");
-    int i = in.kind == Precision::Kind::Fixed ? in.integer + (in.is_signed ? 0 : 1) : 6;
-    const auto& subs = n.attr.value("sublayers", nlohmann::json::array());
-    if (subs.size() > 1 && result.kind == Precision::Kind::Fixed)
-      i = std::max(i, result.integer + (result.is_signed ? 0 : 1));
-    return Precision::fixed(vb + i + 10, vb + i);
-  }
-  return result;
 }
 
 // An input read only as GarNet's vertex count (its second input) holds an integer 0 .. V: unless its name or type
@@ -229,22 +160,18 @@ void apply_config(ir::Graph& g, const Config& cfg) {
     used_types.insert(n.keras_class);
 
     n.types.clear();
-    if (n.op == "reshape") {  // a view of its input
+    if (ir::takes_input_type(n)) {  // a view of its input, or a layout change from the channels_last pass
       n.types["result"] = g.at(n.inputs[0]).types.at("result");
-      n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);  // recorded from its input's trace
-      continue;
-    }
-    if (n.op == "transpose" && n.attr.value("synthetic", false)) {  // layout change from the channels_last pass
-      n.types["result"] = g.at(n.inputs[0]).types.at("result");
-      n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);
+      n.settings["trace"] = cfg.setting(&LayerSettings::trace, names, types, false);  // a view's: from its input's trace
       continue;
     }
     Precision result = cfg.precision("result", names, types, def);
-    for (const auto& role : roles_of(n)) {
+    const ir::OpInfo* info = ir::op_info(n);
+    for (const auto& role : ir::precision_roles(n)) {
       Precision fallback = def;
       if (role == "table") fallback = table_def;
       if (role == "exp_table" || role == "inv_table") fallback = softmax_table_def;
-      if (n.op == "garnet" && role != "result") fallback = garnet_default(g, n, role, result);
+      if (info && info->default_precision && role != "result") fallback = info->default_precision(g, n, role, result);
       if (result.is_float() && role != "result") fallback = result;  // float emulation throughout
       std::vector<std::string> lookup = {role};
       if (role == "exp_table" || role == "inv_table") lookup.push_back("table");  // "table" covers both
@@ -253,7 +180,7 @@ void apply_config(ir::Graph& g, const Config& cfg) {
       if (p.is_auto() && !auto_precision_supported(n, role)) p = fallback;
       n.types[role] = p;
     }
-    if (n.op == "input") {
+    if (ir::is_source(n)) {
       embedding_input_precision(g, cfg, n, names, types);
       garnet_count_precision(g, cfg, n, names, types);
     }

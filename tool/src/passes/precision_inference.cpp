@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "ir/op.h"
 #include "util/error.h"
 
 namespace kml::passes {
@@ -126,12 +127,13 @@ class Inference {
     std::set<std::string> autos;
     for (const auto& [role, p] : n.types)
       if (p.is_auto()) autos.insert(role);
-    if (n.op == "input" || n.inputs.empty()) {
+    const ir::AutoRule rule = ir::auto_rule(n);
+    if (ir::is_source(n) || n.inputs.empty()) {
       if (autos.count("result")) n.types["result"] = Precision::fixed(16, 6);
       t_[n.name] = {n.types.at("result"), type_bound(n.types.at("result"))};
       return;
     }
-    if (n.op == "garnet") {  // no "auto" roles; its output is bounded by its result type only
+    if (rule == ir::AutoRule::TypeBound) {  // no "auto" roles; its output is bounded by its result type only
       t_[n.name] = {n.types.at("result"), type_bound(n.types.at("result"))};
       return;
     }
@@ -143,7 +145,8 @@ class Inference {
       return;
     }
     const int f_in = in.type.fractional();
-    if (n.op == "dense" || n.op == "conv" || n.op == "conv_transpose") {
+    if (rule == ir::AutoRule::Linear) {
+      const bool out_inner = ir::kernel_layout(n) == ir::KernelLayout::ConvTranspose;
       const auto& k = n.weights.at("kernel").data;
       const auto& b = n.weights.at("bias").data;
       if (autos.count("weight")) n.types["weight"] = from_values(n, "weight", k);
@@ -154,7 +157,7 @@ class Inference {
       const std::size_t n_chan = n.attr.value("n_chan", std::size_t(1));
       std::vector<double> sum(n_out, 0.0);
       for (std::size_t i = 0; i < k.size(); ++i) {
-        std::size_t j = n.op == "conv_transpose" ? (i / n_chan) % n_out : i % n_out;
+        std::size_t j = out_inner ? (i / n_chan) % n_out : i % n_out;
         sum[j] += stored_magnitude(k[i], pw);
       }
       double bound = 0;
@@ -168,7 +171,7 @@ class Inference {
         n.types["result"] = make(n, "result", int_bits_for(bound, f), f);
       }
       set_result(n, bound);
-    } else if (n.op == "batchnorm") {
+    } else if (rule == ir::AutoRule::Scale) {
       const auto& s = n.weights.at("scale").data;
       const auto& b = n.weights.at("bias").data;
       if (autos.count("scale")) n.types["scale"] = from_values(n, "scale", s);
@@ -181,7 +184,7 @@ class Inference {
       const int f = std::max(f_in + ps.fractional(), pb.fractional());
       if (autos.count("result")) n.types["result"] = make(n, "result", int_bits_for(bound, f), f);
       set_result(n, bound);
-    } else if (n.op == "activation") {
+    } else if (rule == ir::AutoRule::Activation) {
       const std::string fn = n.attr.value("fn", "");
       double bound = in.bound;
       if (autos.count("result")) {
@@ -217,8 +220,8 @@ class Inference {
         }
       }
       set_result(n, bound);
-    } else if (n.op == "pool" || n.op == "global_pool") {
-      std::size_t count = n.op == "pool" ? n.attr.value("pool_h", std::size_t(1)) * n.attr.value("pool_w", std::size_t(1))
+    } else if (rule == ir::AutoRule::Pool || rule == ir::AutoRule::GlobalPool) {
+      std::size_t count = rule == ir::AutoRule::Pool ? n.attr.value("pool_h", std::size_t(1)) * n.attr.value("pool_w", std::size_t(1))
                                          : n.attr.value("n_pix", std::size_t(1));
       int extra = 0;
       while ((std::size_t(1) << extra) < count) ++extra;
@@ -244,15 +247,18 @@ class Inference {
 Precision default_max_precision() { return Precision::fixed(40, 40); }
 
 bool auto_precision_supported(const ir::Node& n, const std::string& role) {
-  if (n.op == "dense" || n.op == "conv" || n.op == "conv_transpose")
-    return role == "result" || role == "accum" || role == "weight" || role == "bias";
-  if (n.op == "batchnorm") return role == "result" || role == "scale" || role == "bias";
-  if (n.op == "pool" || n.op == "global_pool") return role == "result" || role == "accum";
-  if (n.op == "activation" && role == "result") {
-    std::string fn = n.attr.value("fn", "");
-    return is_bounded01(fn) || is_bounded11(fn) || is_relu_like(fn);
+  switch (ir::auto_rule(n)) {
+    case ir::AutoRule::Linear: return role == "result" || role == "accum" || role == "weight" || role == "bias";
+    case ir::AutoRule::Scale: return role == "result" || role == "scale" || role == "bias";
+    case ir::AutoRule::Pool:
+    case ir::AutoRule::GlobalPool: return role == "result" || role == "accum";
+    case ir::AutoRule::Activation: {
+      if (role != "result") return false;
+      std::string fn = n.attr.value("fn", "");
+      return is_bounded01(fn) || is_bounded11(fn) || is_relu_like(fn);
+    }
+    default: return false;
   }
-  return false;
 }
 
 void infer_precisions(ir::Graph& g, const Config& cfg, std::ostream& log) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 
+#include "ir/op.h"
 #include "passes/passes.h"
 #include "passes/quantizers_attention.h"
 #include "quant/fixed.h"
@@ -29,6 +30,12 @@ const int kInputExtraFrac = 24;
 
 void set_type(const Config& cfg, ir::Node& n, const std::string& role, const Precision& p) {
   if (!user_set(cfg, n, role)) n.types[role] = p;
+}
+
+// A quantize, lut or step node.
+bool is_quantizer(const ir::Node& n) {
+  const ir::RangeRule r = ir::range_rule(n);
+  return r == ir::RangeRule::Quantize || r == ir::RangeRule::Lut || r == ir::RangeRule::Step;
 }
 
 Range full(std::size_t n, double lo, double hi, int frac) {
@@ -131,25 +138,30 @@ class Deriver {
     for (auto& np : g_.nodes()) {
       ir::Node& n = *np;
       Range r;
-      if (n.op == "input") r = input(n);
-      else if (n.op == "quantize") r = quantize(n);
-      else if (n.op == "lut") r = lut(n);
-      else if (n.op == "step") r = step(n);
-      else if (n.op == "dense") r = dense(n);
-      else if (n.op == "conv") r = conv(n);
-      else if (n.op == "batchnorm") r = batchnorm(n);
-      else if (n.op == "activation") r = activation(n);
-      else if (n.op == "reshape" || (n.op == "transpose" && n.attr.value("synthetic", false))) {
+      if (ir::takes_input_type(n)) {  // views, layout changes
         n.types["result"] = g_.at(n.inputs[0]).types.at("result");
         r = permuted(n);
-      } else if (n.op == "transpose" || n.op == "flatten" || n.op == "repeat") r = permuted(n);
-      else if (n.op == "pool" || n.op == "global_pool") r = pool(n);
-      else if (n.op == "merge") r = merge(n);
-      else if (n.op == "rnn") rnn_weight_types(n);
-      else if (n.op == "concatenate" || n.op == "zero_padding" || n.op == "cropping" || n.op == "upsampling") r = union_of(n);
-      else einsum_range(n, hooks_, r);  // einsum, einsum_dense, max_sub (quantizers_attention.cpp)
+      } else {
+        switch (ir::range_rule(n)) {
+          case ir::RangeRule::Input: r = input(n); break;
+          case ir::RangeRule::Quantize: r = quantize(n); break;
+          case ir::RangeRule::Lut: r = lut(n); break;
+          case ir::RangeRule::Step: r = step(n); break;
+          case ir::RangeRule::Dense: r = dense(n); break;
+          case ir::RangeRule::Conv: r = conv(n); break;
+          case ir::RangeRule::BatchNorm: r = batchnorm(n); break;
+          case ir::RangeRule::Activation: r = activation(n); break;
+          case ir::RangeRule::Permuted: r = permuted(n); break;
+          case ir::RangeRule::Pool: r = pool(n); break;
+          case ir::RangeRule::Merge: r = merge(n); break;
+          case ir::RangeRule::Rnn: rnn_weight_types(n); break;
+          case ir::RangeRule::Union: r = union_of(n); break;
+          case ir::RangeRule::Attention: einsum_range(n, hooks_, r); break;  // quantizers_attention.cpp
+          case ir::RangeRule::None: break;
+        }
+      }
       if (r.known && r.size() != ir::shape_size(n.shape)) r = Range{};
-      if (r.known && n.op != "input" && n.op != "reshape" && !(n.op == "transpose" && n.attr.value("synthetic", false))) {
+      if (r.known && !ir::is_source(n) && !ir::takes_input_type(n)) {
         set_type(cfg_, n, "result", type_of(r));
         if (user_set(cfg_, n, "result")) r = from_type(n.types.at("result"), ir::shape_size(n.shape));
       }
@@ -172,7 +184,7 @@ class Deriver {
     int fmax = 0, imax = 0;
     bool all_sat = true;
     for (ir::Node* c : cons) {
-      if (c->op != "quantize") return Range{};
+      if (ir::range_rule(*c) != ir::RangeRule::Quantize) return Range{};
       FixedParams p = params_of(*c);
       if (p.overflow == quant::Overflow::NONE) return Range{};
       all_sat &= p.overflow != quant::Overflow::WRAP;
@@ -509,7 +521,7 @@ class Deriver {
   Range permuted(ir::Node& n) {
     Range in = range(n.inputs[0]);
     if (!in.known) return Range{};
-    if (n.op == "reshape" && in.size() == ir::shape_size(n.shape)) return in;
+    if (ir::is_view(n) && in.size() == ir::shape_size(n.shape)) return in;
     return full(ir::shape_size(n.shape), in.min(), in.max(), in.frac);
   }
 
@@ -618,7 +630,7 @@ bool user_set(const Config& cfg, const ir::Node& n, const std::string& role) {
 
 bool is_quantized(const ir::Graph& g) {
   for (const auto& n : g.nodes())
-    if (n->op == "quantize" || n->op == "lut" || n->op == "step" || n->attr.value("quantized", false)) return true;
+    if (is_quantizer(*n) || n->attr.value("quantized", false)) return true;
   return false;
 }
 
@@ -639,11 +651,11 @@ void quantizer_precisions(ir::Graph& g, const Config& cfg) {
   if (!is_quantized(g)) return;
   if (model_is_float(cfg)) {
     for (auto& n : g.nodes())
-      if (n->op == "quantize" || n->op == "lut" || n->op == "step")
+      if (is_quantizer(*n))
         for (const char* role : {"q_scaled", "q_round", "q_int", "q_frac", "q_scale", "q_unscale", "q_bound", "q_inv", "q_index", "q_table", "q_cmp"})
           if (!n->types.count(role)) n->types[role] = n->types.at("result");
     for (auto& n : g.nodes())
-      if (n->op == "quantize") quantize_tables(*n, params_of(*n));
+      if (ir::range_rule(*n) == ir::RangeRule::Quantize) quantize_tables(*n, params_of(*n));
     return;
   }
   Deriver(g, cfg).run();

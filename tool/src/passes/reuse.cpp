@@ -33,38 +33,13 @@ std::size_t closest_reuse_factor(std::size_t n_in, std::size_t n_out, std::size_
   return best;
 }
 
-std::optional<ReuseDims> reuse_dims(const ir::Node& n) {
-  auto get = [&](const char* k, std::size_t fallback) -> std::size_t {
-    auto it = n.attr.find(k);
-    if (it == n.attr.end() || !it->is_number_unsigned()) return fallback;
-    return it->get<std::size_t>();
-  };
-  if (n.attr.contains("reuse_n_in") && n.attr.contains("reuse_n_out"))
-    return ReuseDims{get("reuse_n_in", 1), get("reuse_n_out", 1)};
-  if (n.op == "dense") return ReuseDims{get("n_in", 1), get("n_out", 1)};
-  if (n.op == "conv") {
-    std::size_t groups = get("groups", 1);
-    if (groups == 0) groups = 1;
-    return ReuseDims{get("filt_h", 1) * get("filt_w", 1) * (get("n_chan", 1) / groups), get("n_filt", 1)};
-  }
-  if (n.op == "conv_transpose")
-    return ReuseDims{get("filt_h", 1) * get("filt_w", 1) * get("n_chan", 1), get("n_filt", 1)};
-  if (n.op == "rnn" || n.op == "lstm" || n.op == "gru" || n.op == "simple_rnn") {
-    const std::string cell = n.op == "rnn" ? n.attr.value("cell", std::string()) : n.op;
-    std::size_t gates = cell == "lstm" ? 4 : cell == "gru" ? 3 : 1;
-    std::size_t units = get("units", get("n_state", 0));
-    std::size_t n_in = get("n_in", 0);
-    if (units == 0 || n_in == 0) return std::nullopt;
-    return ReuseDims{n_in, gates * units};
-  }
-  return std::nullopt;
-}
+std::optional<ReuseDims> reuse_dims(const ir::Node& n) { return ir::reuse_dims(n); }
 
 void validate_reuse_factors(ir::Graph& g, std::ostream& warn) {
   for (auto& np : g.nodes()) {
     ir::Node& n = *np;
     if (n.reuse_factor <= 1) continue;
-    if (n.op == "conv_transpose" && n.strategy == "resource") {
+    if (!ir::has_resource_form(n) && n.strategy == "resource") {
       // No Resource form: say so, and record what is generated (manifest, emitted config).
       warn << "kml-convert: warning: layer '" << n.keras_name << "' (" << n.keras_class
            << "): strategy \"resource\" is not implemented for transposed convolutions; using the Latency form"
@@ -73,7 +48,7 @@ void validate_reuse_factors(ir::Graph& g, std::ostream& warn) {
       n.strategy = "latency";
       continue;  // not applied: no second warning about its validity
     }
-    auto dims = reuse_dims(n);
+    auto dims = ir::reuse_dims(n);
     if (!dims) continue;
     const std::size_t rf = static_cast<std::size_t>(n.reuse_factor);
     if (reuse_factor_valid(dims->n_in, dims->n_out, rf)) continue;

@@ -13,12 +13,11 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/op.h"
 
 namespace kml::passes {
 
-struct ReuseDims {
-  std::size_t n_in = 1, n_out = 1;
-};
+using ReuseDims = ir::ReuseDims;
 
 bool reuse_factor_valid(std::size_t n_in, std::size_t n_out, std::size_t rf);
 // All valid reuse factors, ascending (1 .. n_in * n_out).
@@ -26,8 +25,8 @@ std::vector<std::size_t> valid_reuse_factors(std::size_t n_in, std::size_t n_out
 // The valid reuse factor closest to rf (the smaller one on a tie).
 std::size_t closest_reuse_factor(std::size_t n_in, std::size_t n_out, std::size_t rf);
 
-// The matrix a node's reuse factor applies to, or nothing for ops without one. Extension point: an op not known
-// here may set attr "reuse_n_in" and "reuse_n_out" in its reader.
+// The matrix a node's reuse factor applies to, or nothing for ops without one: ir::reuse_dims() (the op
+// registry's rule; an op may instead set attr "reuse_n_in" and "reuse_n_out" in its reader).
 std::optional<ReuseDims> reuse_dims(const ir::Node& n);
 
 // Replace every node's invalid reuse factor by the closest valid one, writing one warning per layer to `warn`.

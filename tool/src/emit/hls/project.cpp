@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "emit/hls/emitter.h"
+#include "ir/op.h"
 #include "emit/hls/stream.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -147,7 +148,7 @@ Layout plan(const ir::Graph& g) {
   for (const auto& np : g.nodes()) {
     const ir::Node& n = *np;
     ++k;
-    if (n.op == "input") continue;
+    if (ir::is_source(n)) continue;
     NodeNames nn;
     nn.node = &n;
     nn.index = k;
@@ -155,7 +156,7 @@ Layout plan(const ir::Graph& g) {
       nn.in_vars.push_back(L.var.at(in));
       nn.in_types.push_back(L.type.at(in));
     }
-    if (n.op == "reshape") {  // a view: same array, same type
+    if (ir::is_view(n)) {  // a view: same array, same type
       L.var[n.name] = nn.in_vars[0];
       L.type[n.name] = nn.in_types[0];
       continue;
@@ -199,7 +200,7 @@ std::string weights_header(const WeightArray& w, bool float_type) {
 
 }  // namespace
 
-bool traced(const ir::Node& n) { return n.op != "input" && n.settings.value("trace", false); }
+bool traced(const ir::Node& n) { return !ir::is_source(n) && n.settings.value("trace", false); }
 
 std::vector<std::string> trace_names(const ir::Graph& g, const ir::Node& n) {
   std::vector<std::string> names;
@@ -246,7 +247,7 @@ nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo
     json t = json::object();
     for (const auto& [role, p] : n.types) t[role] = p.cpp();
     l["precision"] = t;
-    if (n.op != "input" && n.op != "reshape") {
+    if (ir::has_code(n)) {
       l["reuse_factor"] = n.reuse_factor;
       l["strategy"] = n.strategy;
     }
@@ -261,7 +262,7 @@ nlohmann::json manifest(const ir::Graph& g, const Config& cfg, const ProjectInfo
   for (const auto& np : g.nodes()) {
     if (!traced(*np)) continue;
     const ir::Node* src = np.get();
-    while (src->op == "reshape" && !src->inputs.empty()) src = &g.at(src->inputs[0]);
+    while (ir::is_view(*src) && !src->inputs.empty()) src = &g.at(src->inputs[0]);
     if (src != np.get() && !traced(*src)) continue;
     json e = {{"node", src->name}, {"file", names::file_stem(src->name)}, {"names", trace_names(g, *np)},
               {"keras_name", np->keras_name}, {"size", ir::shape_size(np->shape)}};

@@ -1,5 +1,6 @@
 // io_stream top function: layer processes over hls::stream FIFOs (see emit/stream.h).
 #include "emit/hls/stream.h"
+#include "ir/op.h"
 
 #include <cctype>
 #include <set>
@@ -81,11 +82,7 @@ std::string indent(const std::string& text, const std::string& pad) {
 }
 
 // Ops applied independently to each last-axis vector, whose array template can be narrowed to one row.
-bool rowwise(const ir::Node& n, std::size_t rows) {
-  if (n.op == "dense" || n.op == "batchnorm") return true;
-  if (n.op == "activation") return n.attr.value("fn", "") != "prelu" || rows == 1;
-  return false;
-}
+bool rowwise(const ir::Node& n, std::size_t rows) { return ir::stream_form(n, rows) != ir::StreamForm::Process; }
 
 const char* const kStreamable[] = {"conv2d", "pool2d", "global_pool2d"};
 
@@ -123,7 +120,7 @@ StreamCode write_stream_top(const StreamModel& m) {
   for (const auto& np : g.nodes()) {
     const ir::Node& n = *np;
     ++index;
-    if (n.op == "input") {
+    if (ir::is_source(n)) {
       for (std::size_t i = 0; i < m.ins.size(); ++i)
         if (m.ins[i].node == n.name) {
           int t = make_tensor(n, m.ins[i].var, m.ins[i].type);
@@ -248,13 +245,14 @@ StreamCode write_stream_top(const StreamModel& m) {
       if (p.inputs.size() == 1 && call == nn.call(s, arrays)) streamable = s;
     if (p.inputs.size() == 1 && rowwise(n, rows) && tensors[p.inputs[0]].n_elem == rows) {
       const Tensor& in = tensors[p.inputs[0]];
-      std::string narrowed = n.op == "dense" ? "kml::one_row<" + nn.config() + ">"
+      const bool reused = ir::stream_form(n, rows) == ir::StreamForm::ReusedRows;
+      std::string narrowed = reused ? "kml::one_row<" + nn.config() + ">"
                                              : "kml::row_of<" + nn.config() + ", " + unsigned_literal(out.chan) + ">";
       call = replace_identifier(call, nn.config(), narrowed);
       call = replace_identifier(call, nn.in_vars[0], "x_row.data");
       call = replace_identifier(call, nn.out_var, "y_row.data");
       body << "Rows:\n  for (unsigned r = 0; r < " << unsigned_literal(rows) << "; r++) {\n"
-           << "#pragma HLS PIPELINE II = " << (n.op == "dense" ? std::max(1, n.reuse_factor) : 1) << "\n"
+           << "#pragma HLS PIPELINE II = " << (reused ? std::max(1, n.reuse_factor) : 1) << "\n"
            << "    " << in.vec() << " x_row = in0.read();\n"
            << "#pragma HLS ARRAY_PARTITION variable = x_row.data complete\n"
            << "    " << out.vec() << " y_row;\n"
