@@ -18,14 +18,16 @@
 #endif
 
 // Weight arrays of ap_ types: KML_WEIGHTS_BEGIN(T, name, n) literal, ... KML_WEIGHTS_END(T, name, n).
-// For synthesis and with the vendor's headers: a constant array initialized from the literals. With kml's host
-// runtime: the literals form a constant double array and the ap_ array is filled from it once, at startup, with
-// the same conversion; this compiles several times faster, and in a fraction of the memory, than a constant
-// initialization of every ap_ element.
-#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+// For synthesis: a constant array initialized from the literals (the HLS tool makes it a ROM). In every C
+// simulation (kml's runtime headers or the vendor's): the literals form a constant table of kml::weight_literal
+// (each literal's value and its C++ type: int, long, long long, float or double), and the ap_ array is filled from
+// it once, at startup, each element converted from the literal's own type exactly as the constant initialization
+// would: the same values, bit for bit. A constant initialization of every ap_ element compiles very slowly with
+// the vendor's headers (a dynamic construction each: the 5x200 dense model did not compile in 15 minutes).
+#ifndef __SYNTHESIS__
 #define KML_WEIGHTS_BEGIN(T, name, n) \
   static T name[n];                   \
-  static const double name##_literals[n] = {
+  static const kml::weight_literal name##_literals[n] = {
 #define KML_WEIGHTS_END(T, name, n) \
   }                                 \
   ;                                 \
@@ -37,10 +39,34 @@
 
 namespace kml {
 
-#if defined(KML_AP_RUNTIME) && !defined(__SYNTHESIS__)
+#ifndef __SYNTHESIS__
+// A literal of a weight table: its value and the type it was written in (a constant table, initialized at
+// compile time: literal types only). Whole numbers are below 2^53 (the emitter writes larger ones as doubles),
+// so the double holds every integer literal exactly.
+struct weight_literal {
+  enum kind_t { INT, LONG, LONG_LONG, FLOAT, DOUBLE };
+  double value;
+  kind_t kind;
+  constexpr weight_literal(int x) : value(x), kind(INT) {}
+  constexpr weight_literal(long x) : value(static_cast<double>(x)), kind(LONG) {}
+  constexpr weight_literal(long long x) : value(static_cast<double>(x)), kind(LONG_LONG) {}
+  constexpr weight_literal(float x) : value(x), kind(FLOAT) {}
+  constexpr weight_literal(double x) : value(x), kind(DOUBLE) {}
+};
+
+// Fill a weight array from its literals: element i = T(literal i in its own type), as `const T a[] = {...}`.
 template <class T>
-bool fill_from_literals(T* a, const double* literals, unsigned n) {
-  for (unsigned i = 0; i < n; i++) a[i] = T(literals[i]);
+bool fill_from_literals(T* a, const weight_literal* literals, unsigned n) {
+  for (unsigned i = 0; i < n; i++) {
+    const weight_literal& l = literals[i];
+    switch (l.kind) {
+      case weight_literal::INT: a[i] = T(static_cast<int>(l.value)); break;
+      case weight_literal::LONG: a[i] = T(static_cast<long>(l.value)); break;
+      case weight_literal::LONG_LONG: a[i] = T(static_cast<long long>(l.value)); break;
+      case weight_literal::FLOAT: a[i] = T(static_cast<float>(l.value)); break;
+      default: a[i] = T(l.value); break;
+    }
+  }
   return true;
 }
 #endif

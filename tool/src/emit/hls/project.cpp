@@ -171,9 +171,10 @@ Layout plan(const ir::Graph& g) {
 }
 
 // A weight array as a header. Float arrays are plain constant arrays. Arrays of ap_ types are written between
-// KML_WEIGHTS_BEGIN/END (kml/common.h): a constant array for synthesis and the vendor's headers; with kml's host
-// runtime the literals become a double array that fills the ap_ array once at startup, which compiles several
-// times faster and in a fraction of the memory of constant-initializing every ap_ element.
+// KML_WEIGHTS_BEGIN/END (kml/common.h): a constant array for synthesis; in C simulation (kml's runtime headers or
+// the vendor's) the literals become a constant table that fills the ap_ array once at startup, each element
+// converted from its literal's own type (int, long, float or double) as the constant initialization would, which
+// compiles in seconds where constant-initializing every ap_ element takes minutes with the vendor's headers.
 std::string weights_header(const WeightArray& w, bool float_type) {
   std::string g = guard("KML_W_" + w.var + "_H");
   std::string s;
